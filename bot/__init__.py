@@ -1,0 +1,1 @@
+"""Jemput Bola: chat assistant for Dukcapil e-KTP outreach."""

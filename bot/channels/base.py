@@ -1,0 +1,43 @@
+"""What the rest of the system needs from a channel adapter, and how sends are paced."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.messages import Channel, Reply
+
+
+class Sender(Protocol):
+    """Sends one reply to one chat.
+
+    Raises `ChatUnreachable` (never retry), `RateLimited` (wait `retry_after`) or
+    `TransientError` (retry with backoff); returns the platform's message id when known.
+    """
+
+    channel: Channel
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Send (rendering buttons/documents as the platform allows)."""
+        ...
+
+
+class Pacer(Protocol):
+    """Keeps a channel under the platform's limits; interactive replies jump the queue."""
+
+    async def acquire(self, chat_id: str, *, interactive: bool, is_group: bool = False) -> None:
+        """Wait until one message to `chat_id` may go out."""
+        ...
+
+    def penalize(self, retry_after: float) -> None:
+        """The platform answered 429: hold every send on this channel for `retry_after` s."""
+        ...
+
+
+class NoPacer:
+    """No pacing (console, tests)."""
+
+    async def acquire(self, chat_id: str, *, interactive: bool, is_group: bool = False) -> None:
+        """Never waits."""
+
+    def penalize(self, retry_after: float) -> None:
+        """Ignores the hint."""

@@ -1,0 +1,1 @@
+"""The channel-agnostic core: message models, domain rules and errors."""

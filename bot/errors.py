@@ -1,0 +1,69 @@
+"""Exceptions raised by Jemput Bola.
+
+JemputError
+├── InputError            bad data from a user or a file (carries a message key)
+│   ├── NikError          a NIK or KK number that cannot be right
+│   └── DateError         a date that cannot be parsed or cannot be right
+├── ImportFileError       a whole import file is unusable (missing columns, empty, too big)
+├── ChannelError          a messaging platform refused or failed a call
+│   ├── ChatUnreachable   the recipient blocked the bot / is gone: never retry
+│   ├── RateLimited       the platform asked us to wait `retry_after` seconds
+│   └── TransientError    network trouble: retry with backoff
+├── StorageError          the database is unusable (migration refused, wrong schema)
+└── ConfigError           settings are missing or invalid (one clear line, no traceback)
+"""
+
+from __future__ import annotations
+
+
+class JemputError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class InputError(JemputError):
+    """Bad input; `key` names the user-facing message, `detail` is for logs and reports."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(detail or key)
+        self.key = key
+        self.detail = detail or key
+
+
+class NikError(InputError):
+    """A NIK or KK number that cannot be right."""
+
+
+class DateError(InputError):
+    """A date that cannot be parsed or cannot be right."""
+
+
+class ImportFileError(JemputError):
+    """The import file as a whole cannot be used."""
+
+
+class ChannelError(JemputError):
+    """A messaging platform refused or failed a call."""
+
+
+class ChatUnreachable(ChannelError):
+    """The chat blocked the bot, was deactivated or never started it: do not retry."""
+
+
+class RateLimited(ChannelError):
+    """The platform asked us to slow down."""
+
+    def __init__(self, retry_after: float, detail: str = "") -> None:
+        super().__init__(detail or f"retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class TransientError(ChannelError):
+    """Network or server trouble that may pass: retry with backoff."""
+
+
+class StorageError(JemputError):
+    """The database cannot be used as it is."""
+
+
+class ConfigError(JemputError):
+    """Settings are missing or invalid."""

@@ -1,0 +1,132 @@
+"""Settings from the environment and `.env` (see `.env.example`); built once in `__main__`."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Tests build it with `Settings(_env_file=None, ...)`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_poll_timeout: int = Field(default=30, ge=0, le=50)
+    telegram_rate_per_s: float = Field(default=30.0, gt=0)
+    telegram_chat_rate_per_s: float = Field(default=1.0, gt=0)
+    telegram_group_rate_per_min: float = Field(default=20.0, gt=0)
+
+    # Storage and locale
+    database_path: Path = Path("data/jemput.sqlite3")
+    timezone: str = "Asia/Jakarta"
+    default_language: str = "id"
+    regions_file: Path | None = None
+
+    # People
+    staff_chat_id: str | None = None
+    admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Office (shown in /bantuan and in summons)
+    office_name: str = "Dinas Kependudukan dan Pencatatan Sipil Kota Pangkalpinang"
+    office_address: str = "Jl. Rasakunda No. 1, Kota Pangkalpinang"
+    office_hours: str = "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00 WIB"
+    office_hours_en: str = "Mon–Thu 08:00–15:00, Fri 08:00–11:00 WIB"
+    office_phone: str = ""
+    office_requirements: str = "KK asli (Kartu Keluarga)"
+    office_requirements_en: str = "your original KK (family card)"
+
+    # Verification
+    verify_max_failures: int = Field(default=5, ge=1)
+    verify_window_minutes: int = Field(default=60, ge=1)
+    max_linked_residents: int = Field(default=5, ge=1, le=20)
+
+    # Outreach (summons, reminders, sending windows)
+    summons_hour: int = Field(default=9, ge=0, le=23)
+    summons_interval_days: int = Field(default=14, ge=0)
+    summons_max: int = Field(default=6, ge=1)
+    send_window_start: str = "08:00"
+    send_window_end: str = "19:00"
+    send_on_sunday: bool = False
+    holidays_file: Path | None = None
+    notify_16th_birthday: bool = False
+    campaign_deadline: date | None = None
+    digest_hour: int = Field(default=7, ge=0, le=23)
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, int):
+            return [str(value)]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ("id", "en"):
+            raise ValueError("must be 'id' or 'en'")
+        return value
+
+    @field_validator("send_window_start", "send_window_end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def window(self) -> tuple[time, time | None]:
+        """Sending window as local times; an end of None means midnight (24:00)."""
+        return parse_hhmm(self.send_window_start) or time(0), parse_hhmm(self.send_window_end)
+
+    def is_admin(self, user_id: str | None) -> bool:
+        """True for the Telegram user ids in ADMIN_USER_IDS."""
+        return user_id is not None and user_id in self.admin_user_ids
+
+
+def parse_hhmm(value: str) -> time | None:
+    """'08:00' → time(8, 0); '24:00' → None (end of day)."""
+    try:
+        hh, mm = (int(part) for part in value.strip().split(":"))
+    except ValueError:
+        raise ValueError(f"expected HH:MM, got {value!r}") from None
+    if (hh, mm) == (24, 0):
+        return None
+    if not (0 <= hh <= 23 and 0 <= mm <= 59):
+        raise ValueError(f"expected HH:MM, got {value!r}")
+    return time(hh, mm)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment; turn validation errors into one ConfigError line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid settings — {problems}") from None

@@ -1,0 +1,63 @@
+"""What every handler receives: the message, its chat, and the services it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.clock import Clock
+from bot.core.messages import Button, Inbound, Reply
+from bot.i18n import t
+from bot.settings import Settings
+from storage import chats
+from storage.chats import Chat
+from storage.db import Database
+
+
+@dataclass
+class Context:
+    """One inbound message being handled."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    inbound: Inbound
+    chat: Chat
+
+    @property
+    def lang(self) -> str:
+        """The chat's language."""
+        return self.chat.language
+
+    def t(self, key: str, **values: Any) -> str:
+        """A text in the chat's language."""
+        return t(self.lang, key, **values)
+
+    def reply(
+        self,
+        key: str,
+        buttons: list[Button] | None = None,
+        *,
+        remove_keyboard: bool = False,
+        **values: Any,
+    ) -> Reply:
+        """A reply with the text for `key`."""
+        return Reply(
+            text=self.t(key, **values), buttons=buttons or [], remove_keyboard=remove_keyboard
+        )
+
+    def button(self, key: str, payload: str) -> Button:
+        """A button titled with the text for `key`."""
+        return Button(title=self.t(key), payload=payload)
+
+    async def set_state(self, state: str, **data: Any) -> None:
+        """Move the conversation to `state` ('' = idle) with its data."""
+        await chats.set_state(
+            self.db, self.chat.channel, self.chat.chat_id, state, data, self.clock.now()
+        )
+        self.chat.state, self.chat.state_data = state, data
+
+    async def clear_state(self) -> None:
+        """Back to idle."""
+        if self.chat.state or self.chat.state_data:
+            await self.set_state("")

@@ -1,0 +1,135 @@
+"""The conversation core: routes an `Inbound` to a handler and returns its replies.
+
+Commands ('/status', or the bare word 'status'), button payloads ('verb:arg') and the
+chat's saved state each map to a handler. Feature modules register their handlers here;
+nothing in this package imports a messaging library.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+
+from bot.core.clock import Clock
+from bot.core.messages import Inbound, Reply, payload_of
+from bot.core.phone import normalize_phone
+from bot.i18n import pick_language, t
+from bot.settings import Settings
+from handlers.context import Context
+from storage import chats
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+StateHandler = Callable[[Context], Awaitable[list[Reply]]]
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+class Router:
+    """Maps commands, button verbs and states to handlers."""
+
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandHandler] = {}
+        self.buttons: dict[str, CommandHandler] = {}
+        self.states: dict[str, StateHandler] = {}
+        self.fallbacks: list[Callable[[Context], Awaitable[list[Reply] | None]]] = []
+
+    def command(self, *names: str, handler: CommandHandler) -> None:
+        """Register a command under its names and aliases (without the slash)."""
+        for name in names:
+            self.commands[name.lower()] = handler
+
+    def button(self, verb: str, handler: CommandHandler) -> None:
+        """Register a handler for button payloads 'verb' or 'verb:arg'."""
+        self.buttons[verb] = handler
+
+    def state(self, name: str, handler: StateHandler) -> None:
+        """Register the handler for free text while a chat is in state `name`."""
+        self.states[name] = handler
+
+    def fallback(self, handler: Callable[[Context], Awaitable[list[Reply] | None]]) -> None:
+        """Register a handler tried for idle free text; return None to pass."""
+        self.fallbacks.append(handler)
+
+
+class Conversation:
+    """Handles one inbound message end to end; never raises to the channel."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock, router: Router) -> None:
+        self.db, self.settings, self.clock, self.router = db, settings, clock, router
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Replies for one message; an unexpected error becomes a polite apology."""
+        try:
+            return await self._handle(inbound)
+        except Exception:  # the single error boundary: log it, apologise, keep running
+            logger.exception("Handler failed for %s chat %s", inbound.channel, inbound.chat_id)
+            lang = pick_language(inbound.language_hint, self.settings.default_language)
+            try:
+                chat = await chats.get_chat(self.db, inbound.channel, inbound.chat_id)
+                lang = chat.language if chat else lang
+            except Exception:
+                logger.exception("Could not read chat language after a failure")
+            return [Reply(text=t(lang, "error"))]
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
+        inbound = inbound.model_copy(update={"text": clean_text(inbound.text)})
+        chat = await chats.touch_chat(
+            self.db,
+            inbound.channel,
+            inbound.chat_id,
+            user_id=inbound.user_id,
+            language=pick_language(inbound.language_hint, self.settings.default_language),
+            is_group=inbound.is_group,
+            now=self.clock.now(),
+            phone=normalize_phone(inbound.phone) if not inbound.is_group else "",
+        )
+        ctx = Context(self.db, self.settings, self.clock, inbound, chat)
+        return await self._route(ctx)
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        inbound = ctx.inbound
+        if inbound.payload:
+            verb, arg = payload_of(inbound.payload)
+            handler = self.router.buttons.get(verb)
+            return await handler(ctx, arg) if handler else [ctx.reply("stale_button")]
+        command = parse_command(inbound.text or "", self.router.commands)
+        if command is not None:
+            name, arg = command
+            return await self.router.commands[name](ctx, arg)
+        if (inbound.text or "").startswith("/"):
+            return [ctx.reply("not_understood")]
+        state_handler = self.router.states.get(ctx.chat.state)
+        if state_handler is not None:
+            return await state_handler(ctx)
+        if inbound.unsupported or (not inbound.text and not inbound.contact):
+            return [ctx.reply("unsupported")]
+        for fallback in self.router.fallbacks:
+            replies = await fallback(ctx)
+            if replies is not None:
+                return replies
+        return [ctx.reply("not_understood")]
+
+
+def clean_text(text: str | None) -> str | None:
+    """Drop control and format characters (keep newlines), trim, cap the length."""
+    if text is None:
+        return None
+    kept = "".join(
+        ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    return kept.strip()[:MAX_TEXT]
+
+
+def parse_command(text: str, known: dict[str, CommandHandler]) -> tuple[str, str] | None:
+    """('status', '3171…') for '/status 3171…' or the bare word 'status'; None otherwise."""
+    match = _COMMAND.match(text)
+    if match:
+        name = match.group(1).lower()
+        return (name, (match.group(2) or "").strip()) if name in known else None
+    word = text.strip().lower()
+    return (word, "") if word in known else None

@@ -1,0 +1,1 @@
+"""All SQL lives here: migrations and the functions that read and write them."""
