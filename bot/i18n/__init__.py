@@ -6,11 +6,20 @@ import logging
 from datetime import date
 from typing import Any
 
-from bot.i18n.messages import MESSAGES, STATUS_TEXTS
+from bot.i18n import messages
+from bot.i18n.messages import STATUS_TEXTS
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
+
+#: Every catalogue of texts; feature modules add theirs here (keys must not collide).
+MESSAGES: dict[str, dict[str, str]] = {}
+for _catalogue in (messages.MESSAGES,):
+    _clash = MESSAGES.keys() & _catalogue.keys()
+    if _clash:
+        raise RuntimeError(f"duplicate message keys: {sorted(_clash)}")
+    MESSAGES.update(_catalogue)
 
 
 def t(lang: str, key: str, **values: Any) -> str:

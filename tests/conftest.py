@@ -1,0 +1,98 @@
+"""Shared fixtures: settings without the environment, an app on a real SQLite file, chats."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App, build_app
+from bot.core.clock import Clock
+from bot.core.messages import Channel, Inbound, Reply, SharedContact
+from bot.demo import showcase_residents
+from bot.settings import Settings
+from storage.residents import Resident, add_residents
+
+#: 10:00 WIB on a Saturday: inside the default sending window.
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings that ignore the machine's environment and .env file."""
+    values: dict[str, Any] = {"database_path": tmp_path / "jemput.sqlite3"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class FrozenClock(Clock):
+    """A clock that stands still unless a test moves it."""
+
+    def __init__(self, at: datetime = NOW, tz: str = "Asia/Jakarta") -> None:
+        super().__init__(tz, now=lambda: at)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+    return lambda **overrides: make_settings(tmp_path, **overrides)
+
+
+@pytest.fixture
+async def app(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+    """An app on a fresh database file with the showcase residents (one per status)."""
+    application = await build_app(make_settings(tmp_path), clock)
+    await add_residents(application.db, showcase_residents(clock.today()), clock.now())
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+def residents(clock: FrozenClock) -> dict[str, Resident]:
+    """The showcase residents by status name ('PRR' is the adult, 'PRR16' the 16-year-old)."""
+    out: dict[str, Resident] = {}
+    for r in showcase_residents(clock.today()):
+        key = r.status.value
+        out[key + "16" if key in out else key] = r
+    return out
+
+
+class ChatDriver:
+    """Drives one chat through the conversation core, errbot-style: say, then read replies."""
+
+    def __init__(self, app: App, chat_id: str = "1001", channel: Channel = Channel.TELEGRAM):
+        self.app, self.chat_id, self.channel = app, chat_id, channel
+        self.language_hint: str | None = "id"
+
+    async def send(self, **fields: Any) -> list[Reply]:
+        inbound = Inbound(
+            channel=self.channel,
+            chat_id=self.chat_id,
+            user_id=fields.pop("user_id", self.chat_id),
+            language_hint=self.language_hint,
+            **fields,
+        )
+        return await self.app.conversation.handle(inbound)
+
+    async def say(self, text: str) -> str:
+        """Send text; return all reply texts joined."""
+        return "\n".join(r.text for r in await self.send(text=text))
+
+    async def press(self, payload: str) -> str:
+        return "\n".join(r.text for r in await self.send(payload=payload))
+
+    async def share_contact(self, phone: str, user_id: str | None = None) -> str:
+        contact = SharedContact(phone=phone, user_id=user_id or self.chat_id)
+        return "\n".join(r.text for r in await self.send(contact=contact))
+
+
+@pytest.fixture
+def chat(app: App) -> ChatDriver:
+    return ChatDriver(app)
