@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.core.clock import from_iso
 from bot.core.messages import Button, ButtonKind, Reply
-from bot.core.nik import age_on, looks_like_number16, mask, parse_kk, parse_nik
+from bot.core.nik import age_on, clean_number, looks_like_number16, mask, parse_kk, parse_nik
 from bot.core.phone import same_phone
 from bot.core.status import WAJIB_KTP_AGE, Status, seventeenth_birthday
 from bot.errors import NikError
@@ -28,7 +28,7 @@ async def status(ctx: Context, arg: str) -> list[Reply]:
     """Show linked residents' statuses, or start verification ('/status NIK [KK]' works too)."""
     if ctx.chat.is_group:
         return [ctx.reply("private_only")]
-    parts = arg.split()
+    parts = split_numbers(arg)
     if parts:
         return await _take_nik(ctx, parts[0], parts[1] if len(parts) > 1 else None)
     niks = await chats.linked_niks(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
@@ -37,6 +37,14 @@ async def status(ctx: Context, arg: str) -> list[Reply]:
         residents = await get_residents(ctx.db, niks)
         return [_status_reply(ctx, residents, [ctx.button("btn_add_other", "status:add")])]
     return await ask_nik(ctx, "")
+
+
+def split_numbers(arg: str) -> list[str]:
+    """'NIK', 'NIK KK', or either typed in groups ('1971 0111 …') → the numbers."""
+    joined = clean_number(arg)
+    if joined.isdigit() and len(joined) in (16, 32):
+        return [joined[:16], joined[16:]] if len(joined) == 32 else [joined]
+    return arg.split()
 
 
 async def ask_nik(ctx: Context, arg: str) -> list[Reply]:
