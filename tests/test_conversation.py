@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.app import App
 from bot.core.messages import ButtonKind
 from storage import chats
 from storage.residents import Resident

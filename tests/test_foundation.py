@@ -17,7 +17,7 @@ from bot.core.clock import Clock
 from bot.core.phone import normalize_phone, same_phone
 from bot.core.status import Status, is_wajib_ktp, parse_status, seventeenth_birthday
 from bot.demo import showcase_residents
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.i18n import MESSAGES, format_date, pick_language, status_text
 from bot.settings import load_settings
 from storage.db import Database
@@ -63,11 +63,12 @@ def test_migration_is_applied_with_its_record(tmp_path: Path) -> None:
     from storage.migrate import apply_migrations
 
     conn = sqlite3.connect(tmp_path / "m.sqlite3", isolation_level=None)
-    conn.execute("CREATE TABLE residents (x)")  # a clash makes 0001 fail half-way
-    with pytest.raises(Exception, match="0001_init.sql failed"):
+    conn.execute("CREATE TABLE audit_log (x)")  # clashes with 0001's last table
+    with pytest.raises(StorageError, match=r"0001_init\.sql failed"):
         apply_migrations(conn)
     assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='chats'").fetchone() == (0,)
+    created = conn.execute("SELECT count(*) FROM sqlite_master WHERE name='residents'")
+    assert created.fetchone() == (0,)  # the statements before the clash were rolled back
 
 
 @pytest.mark.parametrize(
