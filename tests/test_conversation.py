@@ -177,12 +177,7 @@ async def test_odd_messages_get_answers(chat: ChatDriver) -> None:
     assert "tidak berlaku" in await chat.press("nosuchverb:1")
 
 
-async def test_group_chat_refuses_status_checks(
-    app: object, residents: dict[str, Resident]
-) -> None:
-    from bot.app import App
-
-    assert isinstance(app, App)
+async def test_group_chat_refuses_status_checks(app: App, residents: dict[str, Resident]) -> None:
     group = ChatDriver(app, chat_id="-100123")
     replies = await group.send(text=f"/status {residents['PRR'].nik}", is_group=True)
     assert "chat pribadi" in replies[0].text
