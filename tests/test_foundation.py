@@ -184,3 +184,18 @@ def test_demo_runs_a_scripted_chat(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert f"{prr.nik}  KK {prr.no_kk}  ({prr.nama}, PRR)" in done.stdout
     assert "Status: Siap cetak (PRR)" in done.stdout
+
+
+def test_holidays_file(tmp_path: Path) -> None:
+    from bot.core.calendar import is_working_day, load_holidays
+
+    path = tmp_path / "libur.txt"
+    path.write_text("# libur nasional\n2026-12-25  # Natal\n\n2026-12-31\n", encoding="utf-8")
+    holidays = load_holidays(path)
+    assert holidays == frozenset({date(2026, 12, 25), date(2026, 12, 31)})
+    assert not is_working_day(date(2026, 12, 25), holidays)
+    assert not is_working_day(date(2026, 11, 29), holidays)  # Sunday
+    assert is_working_day(date(2026, 11, 30), holidays)
+    path.write_text("25-12-2026\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 1: not a date"):
+        load_holidays(path)
