@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     residents.add_argument("--regions", type=Path, help="Kepmendagri region list CSV")
     residents.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
     residents.set_defaults(func=cmd_import_residents)
+
+    backup = sub.add_parser("backup", help="online copy of the database (safe while running)")
+    backup.add_argument("path", type=Path, help="new file to write")
+    backup.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    backup.set_defaults(func=cmd_backup)
     return parser
 
 
@@ -109,6 +114,19 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         await ConsoleChannel(app.conversation, language=args.lang).run()
     finally:
         await app.close()
+    return 0
+
+
+async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """Copy the live database to a new file with SQLite's online backup."""
+    from storage.backup import backup_database
+
+    def show(done: int, total: int) -> None:
+        print(f"\rbackup: {done}/{total} pages", end="", file=sys.stderr, flush=True)
+
+    pages = await backup_database(settings.database_path, args.path, show)
+    print(file=sys.stderr)
+    print(f"Backed up {settings.database_path} to {args.path} ({pages} pages, integrity ok)")
     return 0
 
 
