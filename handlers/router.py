@@ -98,14 +98,18 @@ class Conversation:
             handler = self.router.buttons.get(verb)
             return await handler(ctx, arg) if handler else [ctx.reply("stale_button")]
         command = parse_command(inbound.text or "", self.router.commands)
+        if command is not None and inbound.is_group and not (inbound.text or "").startswith("/"):
+            command = None  # in groups only '/commands' count, not words in conversation
         if command is not None:
             name, arg = command
             return await self.router.commands[name](ctx, arg)
         if (inbound.text or "").startswith("/"):
-            return [ctx.reply("not_understood")]
+            return [] if inbound.is_group else [ctx.reply("not_understood")]
         state_handler = self.router.states.get(ctx.chat.state)
         if state_handler is not None:
             return await state_handler(ctx)
+        if inbound.is_group:  # groups chat among themselves: answer commands only
+            return []
         if inbound.unsupported or (not inbound.text and not inbound.contact):
             return [ctx.reply("unsupported")]
         for fallback in self.router.fallbacks:

@@ -203,3 +203,12 @@ async def test_state_survives_a_new_app_on_the_same_database(
         assert "Siap cetak (PRR)" in await again.say(r.no_kk)
     finally:
         await second.close()
+
+
+async def test_group_chatter_gets_no_answer(app: App) -> None:
+    group = ChatDriver(app, chat_id="-100777")
+    assert await group.send(text="status rapat besok?", is_group=True) == []
+    assert await group.send(text="/perintahlain", is_group=True) == []
+    assert await group.send(unsupported="photo", is_group=True) == []
+    replies = await group.send(text="/bantuan", is_group=True)
+    assert "Bantuan Jemput Bola" in replies[0].text

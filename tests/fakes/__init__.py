@@ -1,0 +1,1 @@
+"""Fake platform servers for adapter tests (real HTTP on loopback)."""

@@ -1,0 +1,394 @@
+"""A fake Telegram Bot API on loopback: long polling, sends, fault injection, flood limits.
+
+    api = await FakeBotApi("123:TEST").start()      # api.url → TELEGRAM_API_URL
+    api.push_message(42, "/start")                  # the next getUpdates delivers it
+    [reply] = await api.wait_sent(1, chat_id=42)    # the form PTB posted, JSON fields decoded
+    api.fail_next("sendMessage", 429, retry_after_body(1))
+    await api.stop()
+
+HTTP/1.1 with keep-alive and Content-Length bodies (no chunked uploads); bodies may be
+url-encoded forms (what PTB sends), multipart forms (file uploads) or JSON. Answers look like
+Telegram's: `{"ok": true, "result": ...}` or `{"ok": false, "error_code": ..., "description": ...}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import re
+import time
+from collections import defaultdict, deque
+from contextlib import suppress
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+JSON_FIELDS = ("reply_markup", "allowed_updates", "entities", "caption_entities")
+SEND_METHODS = ("sendmessage", "senddocument")
+_ROUTE = re.compile(r"^/bot([^/]+)/(\w+)$")
+
+
+@dataclass
+class Call:
+    """One request the fake answered."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    status: int = 200
+
+
+class ApiError(Exception):
+    """Answer the current request with an error."""
+
+    def __init__(self, status: int, description: str, **parameters: Any) -> None:
+        super().__init__(description)
+        self.body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            self.body["parameters"] = parameters
+        self.status = status
+
+
+def retry_after_body(seconds: int) -> dict[str, Any]:
+    """Telegram's 429 answer."""
+    return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds).body
+
+
+BLOCKED = ApiError(403, "Forbidden: bot was blocked by the user").body
+
+
+class FakeBotApi:
+    """The fake server; `overall_per_s` / `per_chat_per_s` turn on flood limits for sends."""
+
+    def __init__(
+        self,
+        token: str = "123:TEST",
+        *,
+        overall_per_s: float | None = None,
+        per_chat_per_s: float | None = None,
+    ) -> None:
+        self.token, self.overall_per_s, self.per_chat_per_s = token, overall_per_s, per_chat_per_s
+        self.calls: list[Call] = []  # every request, failed ones too
+        self.history: dict[int, dict[str, Any]] = {}  # every pushed update by id
+        self.accepted = 0  # sends answered 200
+        self.limited = 0  # sends answered 429 by the flood limits
+        self.port = 0
+        self._updates: list[dict[str, Any]] = []  # not yet confirmed
+        self._failures: dict[str, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
+        self._window: dict[str, deque[float]] = defaultdict(deque)  # '' is the overall window
+        self._next_update = self._next_message = 1
+        self._changed = asyncio.Event()  # set on every push and every answered call
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def me(self) -> dict[str, Any]:
+        bot_id = int(self.token.split(":")[0])
+        return {"id": bot_id, "is_bot": True, "first_name": "Jemput", "username": "jemput_bot"}
+
+    async def start(self) -> FakeBotApi:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    # -- updates the bot will receive ------------------------------------------------------
+
+    def push_update(self, raw: dict[str, Any]) -> int:
+        """Queue an update (an `update_id` is assigned when missing); returns its id."""
+        raw.setdefault("update_id", self._next_update)
+        self._next_update = max(self._next_update, raw["update_id"] + 1)
+        self.history[raw["update_id"]] = raw
+        self._updates.append(raw)
+        self._updates.sort(key=lambda u: int(u["update_id"]))
+        self._changed.set()
+        return int(raw["update_id"])
+
+    def push_message(
+        self,
+        chat_id: int,
+        text: str | None,
+        user_id: int | None = None,
+        language_code: str = "id",
+        chat_type: str = "private",
+        **extra: Any,
+    ) -> int:
+        """A user writes (extra fields, e.g. photo=[...], go into the message)."""
+        update = self.message_update(chat_id, text, user_id, language_code, chat_type, **extra)
+        return self.push_update(update)
+
+    def message_update(
+        self,
+        chat_id: int,
+        text: str | None,
+        user_id: int | None = None,
+        language_code: str = "id",
+        chat_type: str = "private",
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """The update `push_message` would queue (without an update_id)."""
+        message = self._message(chat_id, chat_type, text, **extra)
+        message["from"] = user(user_id or chat_id, language_code)
+        return {"message": message}
+
+    def push_callback(
+        self, chat_id: int, data: str, message_id: int = 1, user_id: int | None = None,
+        language_code: str = "id",
+    ) -> int:  # fmt: skip
+        """A user presses an inline button under one of the bot's messages."""
+        message = self._message(chat_id, "private", "menu", message_id=message_id)
+        query = {
+            "id": f"cb{self._next_update}",
+            "from": user(user_id or chat_id, language_code),
+            "chat_instance": f"ci{chat_id}",
+            "data": data,
+            "message": message,
+        }
+        return self.push_update({"callback_query": query})
+
+    def push_contact(self, chat_id: int, phone: str, contact_user_id: int | None) -> int:
+        """A user shares a contact card (their own when contact_user_id is their id)."""
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": "Warga"}
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        return self.push_message(chat_id, None, contact=contact)
+
+    # -- what the bot did ------------------------------------------------------------------
+
+    def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Params of the accepted sendMessage/sendDocument calls, oldest first."""
+        return [
+            c.params
+            for c in self.calls
+            if c.method.lower() in SEND_METHODS
+            and c.status == 200
+            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method.lower() == method.lower()]
+
+    async def wait_sent(
+        self, count: int, chat_id: int | str | None = None, timeout: float = 5
+    ) -> list[dict[str, Any]]:
+        """Wait until at least `count` messages were sent (to `chat_id`)."""
+        async with asyncio.timeout(timeout):
+            while len(self.sent(chat_id)) < count:
+                await self._next_change()
+        return self.sent(chat_id)
+
+    def fail_next(self, method: str, status: int, body: dict[str, Any] | None = None) -> None:
+        """Answer the next call of `method` with this error."""
+        phrase = HTTPStatus(status).phrase
+        self._failures[method.lower()].append(
+            (status, body or {"ok": False, "error_code": status, "description": phrase})
+        )
+
+    async def _next_change(self) -> None:
+        self._changed.clear()
+        await self._changed.wait()
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            while request := await _read_request(reader):
+                path, headers, body = request
+                status, answer = await self._dispatch(path, headers, body)
+                payload = json.dumps(answer).encode()
+                head = (
+                    f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+                )
+                writer.write(head.encode() + payload)
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client left, or the fake is stopping
+        finally:
+            self._tasks.discard(task)
+            writer.close()
+
+    async def _dispatch(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        route = _ROUTE.match(path)
+        if route is None:
+            return 404, ApiError(404, "Not Found").body
+        if route.group(1) != self.token:
+            return 401, ApiError(401, "Unauthorized").body
+        method = route.group(2)
+        call = Call(method, _params(headers.get("content-type", ""), body), time.monotonic())
+        self.calls.append(call)
+        try:
+            result = await self._call(method.lower(), call.params)
+        except ApiError as exc:
+            call.status = exc.status
+            return exc.status, exc.body
+        finally:
+            self._changed.set()
+        return 200, {"ok": True, "result": result}
+
+    async def _call(self, method: str, params: dict[str, Any]) -> Any:
+        if self._failures[method]:
+            status, body = self._failures[method].popleft()
+            raise ApiError(status, body["description"], **body.get("parameters", {}))
+        if method == "getme":
+            return self.me
+        if method == "getupdates":
+            return await self._get_updates(params)
+        if method in SEND_METHODS:
+            return self._send(method, params)
+        if method in ("answercallbackquery", "editmessagereplymarkup", "editmessagetext",
+                      "deletewebhook", "setwebhook", "close", "logout"):  # fmt: skip
+            return True
+        raise ApiError(404, "Not Found: method not found")
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Drop confirmed updates (id < offset), then wait up to `timeout` for new ones."""
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        while True:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            left = deadline - time.monotonic()
+            if self._updates or left <= 0:
+                return self._updates[: int(params.get("limit") or 100)]
+            self._changed.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+
+    def _send(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = str(params.get("chat_id", ""))
+        if not re.fullmatch(r"-?\d+", chat_id):
+            raise ApiError(400, "Bad Request: chat not found")
+        _check_message(params)
+        self._admit(chat_id)
+        self.accepted += 1
+        if method == "senddocument":
+            upload = params.get("document")
+            name = upload["filename"] if isinstance(upload, dict) else "file"
+            doc = {"file_id": f"doc{self._next_message}", "file_unique_id": "u", "file_name": name}
+            return self._message(int(chat_id), _chat_type(chat_id), None, document=doc)
+        return self._message(int(chat_id), _chat_type(chat_id), params["text"])
+
+    def _admit(self, chat_id: str) -> None:
+        """Flood limits over a sliding one-second window; 429 when over."""
+        now = time.monotonic()
+        limits = (("", self.overall_per_s), (chat_id, self.per_chat_per_s))
+        for key, limit in limits:
+            window = self._window[key]
+            while window and window[0] <= now - 1:
+                window.popleft()
+            if limit is not None and len(window) >= limit:
+                self.limited += 1
+                wait = max(1, math.ceil(1 - (now - window[0])))
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        for key, _ in limits:
+            self._window[key].append(now)
+
+    def _message(
+        self, chat_id: int, chat_type: str, text: str | None, **extra: Any
+    ) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        chat.update({"first_name": "Warga"} if chat_type == "private" else {"title": "Grup RT"})
+        message: dict[str, Any] = {
+            "message_id": self._next_message,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.me,
+        }
+        self._next_message += 1
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split()[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        message.update(extra)
+        return message
+
+
+def user(user_id: int, language_code: str = "id") -> dict[str, Any]:
+    """A Telegram user."""
+    return {"id": user_id, "is_bot": False, "first_name": "Warga", "language_code": language_code}
+
+
+def _chat_type(chat_id: str) -> str:
+    return "private" if not chat_id.startswith("-") else "supergroup"
+
+
+def _check_message(params: dict[str, Any]) -> None:
+    """What Telegram itself refuses: empty or long texts, bad callback data."""
+    if "document" not in params:
+        text = str(params.get("text", ""))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+    markup = params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for key in row:
+            data = key.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
+    """(path, lower-cased headers, body) of the next request; None when the client left."""
+    line = await reader.readline()
+    if not line.strip():
+        return None
+    _, path, _ = line.decode("latin-1").split(" ", 2)
+    headers: dict[str, str] = {}
+    while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+        name, _, value = header.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return path, headers, body
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any]:
+    """Form, multipart or JSON parameters, with JSON-valued form fields decoded."""
+    if content_type.startswith("multipart/form-data"):
+        params = _multipart(content_type, body)
+    elif content_type.startswith("application/json"):
+        params = json.loads(body or b"{}")
+    else:
+        params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    for name in JSON_FIELDS:
+        if isinstance(params.get(name), str):
+            params[name] = json.loads(params[name])
+    return params
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        content = part.get_payload(decode=True)
+        assert isinstance(content, bytes)
+        filename = part.get_filename()
+        params[name] = {"filename": filename, "content": content} if filename else content.decode()
+    return params
