@@ -1,0 +1,184 @@
+"""`jemput team …`, `jemput day close`, `jemput visit close`, `jemput audit`, `jemput poster`.
+
+Added to the `jemput` parser by `add_order_commands`; one `cmd_*` coroutine per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot import poster
+from bot.app import build_app
+from bot.errors import ConfigError, JemputError
+from bot.i18n import t
+from bot.settings import Settings
+from handlers import order_notices
+from storage import audit, officials, orders, teams, visits
+from storage.teams import TeamNameTaken
+from storage.visits import Tallies
+
+_Sub = Any  # argparse's private _SubParsersAction
+
+
+def add_order_commands(sub: _Sub) -> None:
+    """Register the order-related subcommands on the `jemput` parser."""
+    team = sub.add_parser("team", help="mobile recording teams: add, list, remove")
+    team_sub = team.add_subparsers(required=True, metavar="ACTION")
+    add = team_sub.add_parser("add", help="add a team")
+    add.add_argument("name")
+    add.add_argument("--kits", type=int, required=True, help="number of recording kits")
+    add.add_argument("--per-kit", type=int, help="recordings per kit per slot")
+    add.add_argument("--vehicle", default="", help="vehicle, e.g. 'Avanza BN 1234 X'")
+    add.add_argument("--member", action="append", default=[], help="staff Telegram user id")
+    add.set_defaults(func=cmd_team_add)
+    team_sub.add_parser("list", help="list active teams").set_defaults(func=cmd_team_list)
+    remove = team_sub.add_parser("remove", help="remove a team; its visits are re-planned")
+    remove.add_argument("name")
+    remove.set_defaults(func=cmd_team_remove)
+
+    day = sub.add_parser("day", help="close a day for visits").add_subparsers(required=True)
+    close_day = day.add_parser("close", help="close a date; its visits are re-planned")
+    close_day.add_argument("date", type=date.fromisoformat, help="YYYY-MM-DD")
+    close_day.add_argument("--reason", default="")
+    close_day.set_defaults(func=cmd_day_close)
+
+    visit = sub.add_parser("visit", help="visits").add_subparsers(required=True)
+    close = visit.add_parser("close", help="record a visit's results")
+    close.add_argument("code", help="order code, e.g. JB-2026-0042")
+    for name in ("terekam", "gagal", "tidak-hadir", "sudah-punya", "belum-16"):
+        close.add_argument(f"--{name}", type=int, default=0)
+    close.set_defaults(func=cmd_visit_close)
+
+    log = sub.add_parser("audit", help="the audit trail, newest first")
+    log.add_argument("--limit", type=int, default=50)
+    log.add_argument("--action", help="only this action, e.g. order.schedule")
+    log.set_defaults(func=cmd_audit)
+
+    make = sub.add_parser("poster", help="printable PNG/PDF poster with a QR deep link")
+    make.add_argument("--kelurahan", required=True, help="kelurahan name, e.g. Bacang")
+    make.add_argument("--out", type=Path, default=Path("."), help="output folder")
+    make.set_defaults(func=cmd_poster)
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+async def cmd_team_add(settings: Settings, args: argparse.Namespace) -> int:
+    """Add a team."""
+    app = await build_app(settings)
+    try:
+        team = await teams.add_team(
+            app.db, name=args.name, kits=args.kits,
+            per_kit=args.per_kit or settings.team_default_per_kit, vehicle=args.vehicle,
+            members=args.member, actor=_actor(), now=app.clock.now(),
+        )  # fmt: skip
+    except TeamNameTaken:
+        raise JemputError(f"a team named {args.name!r} exists") from None
+    finally:
+        await app.close()
+    print(f"Team {team.name} (id {team.id}): {team.kits} × {team.per_kit} = {team.per_slot}/slot")
+    return 0
+
+
+async def cmd_team_list(settings: Settings, args: argparse.Namespace) -> int:
+    """List active teams."""
+    app = await build_app(settings)
+    try:
+        found = await teams.list_teams(app.db)
+    finally:
+        await app.close()
+    for team in found:
+        members = ",".join(team.members) or "-"
+        print(f"{team.id}\t{team.name}\t{team.kits}×{team.per_kit}={team.per_slot}\t"
+              f"{team.vehicle or '-'}\tmembers {members}")  # fmt: skip
+    if not found:
+        print("No teams. Add one: jemput team add NAME --kits N")
+    return 0
+
+
+async def cmd_team_remove(settings: Settings, args: argparse.Namespace) -> int:
+    """Remove a team; its coming visits go back to the staff queue and requesters are told."""
+    app = await build_app(settings)
+    try:
+        team = await teams.find_team(app.db, args.name)
+        if team is None:
+            raise JemputError(f"no team named {args.name!r}")
+        now = app.clock.now()
+        flagged = await visits.remove_team(app.db, team.id, _actor(), now, app.clock.today())
+        await order_notices.flagged(app.db, settings, flagged, f"team{team.id}", now)
+    finally:
+        await app.close()
+    print(f"Team {team.name} removed; {len(flagged)} visit(s) to re-plan")
+    return 0
+
+
+async def cmd_day_close(settings: Settings, args: argparse.Namespace) -> int:
+    """Close a day; its visits go back to the staff queue and requesters are told."""
+    app = await build_app(settings)
+    try:
+        now = app.clock.now()
+        flagged = await visits.close_day(app.db, args.date, args.reason, _actor(), now)
+        await order_notices.flagged(app.db, settings, flagged, f"day{args.date:%Y%m%d}", now)
+    finally:
+        await app.close()
+    print(f"{args.date} closed; {len(flagged)} visit(s) to re-plan")
+    return 0
+
+
+async def cmd_visit_close(settings: Settings, args: argparse.Namespace) -> int:
+    """Record a visit's tallies and thank the requester."""
+    tallies = Tallies(terekam=args.terekam, gagal=args.gagal, tidak_hadir=args.tidak_hadir,
+                      sudah_punya=args.sudah_punya, belum_16=args.belum_16)  # fmt: skip
+    app = await build_app(settings)
+    try:
+        order = await orders.find_order(app.db, args.code)
+        if order is None:
+            raise JemputError(f"no order {args.code}")
+        key = await order_notices.close_and_thank(
+            app.db, order.id, tallies, _actor(), app.clock.now(), app.clock.today()
+        )
+    finally:
+        await app.close()
+    print(t(settings.default_language, key, code=order.code))
+    return 0 if key == "close_done" else 1
+
+
+async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the audit trail."""
+    app = await build_app(settings)
+    try:
+        entries = await audit.latest(app.db, args.limit, args.action)
+        hours = await visits.handling_hours(app.db)
+    finally:
+        await app.close()
+    for e in entries:
+        print(f"{e.at}\t{e.actor}\t{e.action}\t{e.detail}")
+    for team, count, avg in hours:
+        print(f"# {team}: {count} visits, {avg:.1f} h from order to scheduling on average")
+    return 0
+
+
+async def cmd_poster(settings: Settings, args: argparse.Namespace) -> int:
+    """Write poster-<kelurahan>.png and .pdf."""
+    app = await build_app(settings)
+    try:
+        area = await officials.find_kelurahan(app.db, args.kelurahan)
+        parent = await officials.get_area(app.db, area.parent or "") if area else None
+    finally:
+        await app.close()
+    if area is None or parent is None:
+        raise ConfigError(f"Unknown kelurahan {args.kelurahan!r}")
+    url = poster.deep_link(settings.bot_username, poster.start_payload(area.kode))
+    image = poster.render(poster.Poster(area.nama, parent.nama, settings.office_name, url))
+    png, pdf = poster.to_png_and_pdf(image)
+    args.out.mkdir(parents=True, exist_ok=True)
+    base = args.out / f"poster-{poster.slug(area.nama)}"
+    base.with_suffix(".png").write_bytes(png)
+    base.with_suffix(".pdf").write_bytes(pdf)
+    print(f"{base}.png, {base}.pdf → {url}")
+    return 0

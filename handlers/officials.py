@@ -1,0 +1,265 @@
+"""/pengurus: RT/RW heads, lurah and camat register; staff approve or reject in the group.
+
+Steps: role → kecamatan → kelurahan (buttons) → RW → RT → name → phone (contact share).
+A deep link from a poster ('/start order-<kelurahan>') may preselect the area.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import notify
+from bot.core.messages import Button, ButtonKind, Reply
+from bot.core.phone import normalize_phone
+from bot.i18n import t
+from handlers.access import actor, is_staff
+from handlers.context import Context
+from handlers.router import Router
+from storage import chats, officials
+from storage.officials import Official, Role
+
+logger = logging.getLogger(__name__)
+
+ASK_RW = "off.rw"
+ASK_RT = "off.rt"
+ASK_NAME = "off.name"
+ASK_PHONE = "off.phone"
+_ROLE_KEYS = {
+    Role.RT: "role_rt",
+    Role.RW: "role_rw",
+    Role.LURAH: "role_lurah",
+    Role.CAMAT: "role_camat",
+}
+
+
+async def register_official(ctx: Context, arg: str) -> list[Reply]:
+    """/pengurus: show the registration, or start it (arg: a kelurahan code from a deep link)."""
+    if ctx.chat.is_group:
+        return [ctx.reply("private_only_order")]
+    current = await officials.official_for_chat(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
+    if current is not None and arg != "redo":
+        key = {"DISETUJUI": "official_is_approved", "MENUNGGU": "official_is_waiting"}.get(
+            current.status.value, "official_was_rejected"
+        )
+        redo = ctx.button("btn_register_again", "off:redo")
+        return [ctx.reply(key, [redo], area=area_text(ctx, current))]
+    return await _ask_role(ctx, area=arg if arg.isdigit() else "")
+
+
+async def _ask_role(ctx: Context, area: str = "") -> list[Reply]:
+    await ctx.set_state("off.role", area=area)
+    buttons = [ctx.button(key, f"off:role:{role.value}") for role, key in _ROLE_KEYS.items()]
+    return [ctx.reply("ask_role", [*buttons, ctx.button("btn_cancel", "cancel")])]
+
+
+async def official_button(ctx: Context, arg: str) -> list[Reply]:
+    """'off:role:RT', 'off:kec:197101', 'off:kel:1971011006', 'off:redo', 'off:start:<kel>'."""
+    step, _, value = arg.partition(":")
+    if step == "redo":
+        return await register_official(ctx, "redo")
+    if step == "start":
+        return await _ask_role(ctx, area=value)
+    if not ctx.chat.state.startswith("off."):
+        return [ctx.reply("stale_button")]
+    if step == "role" and value in Role.__members__:
+        return await _take_role(ctx, Role(value))
+    if step == "kec":
+        return await _take_kecamatan(ctx, value)
+    if step == "kel":
+        return await _take_kelurahan(ctx, value)
+    return [ctx.reply("stale_button")]
+
+
+async def _take_role(ctx: Context, role: Role) -> list[Reply]:
+    data = {**ctx.chat.state_data, "role": role.value}
+    area = await officials.get_area(ctx.db, str(data.get("area", "")))
+    if area is not None and area.level == "kelurahan" and area.parent:
+        data.update(kec=area.parent, kel=area.kode)
+        await ctx.set_state("off.area", **data)
+        return await _after_area(ctx)
+    await ctx.set_state("off.area", **data)
+    buttons = [
+        Button(title=a.nama, payload=f"off:kec:{a.kode}")
+        for a in await officials.kecamatan_list(ctx.db)
+    ]
+    return [ctx.reply("ask_kecamatan", buttons)]
+
+
+async def _take_kecamatan(ctx: Context, kode: str) -> list[Reply]:
+    area = await officials.get_area(ctx.db, kode)
+    if area is None or area.level != "kecamatan":
+        return [ctx.reply("stale_button")]
+    data = {**ctx.chat.state_data, "kec": kode, "kel": ""}
+    await ctx.set_state("off.area", **data)
+    if data.get("role") == Role.CAMAT.value:
+        return await _after_area(ctx)
+    kels = await officials.kelurahan_list(ctx.db, kode)
+    buttons = [Button(title=a.nama, payload=f"off:kel:{a.kode}") for a in kels]
+    return [ctx.reply("ask_kelurahan", buttons, kecamatan=area.nama)]
+
+
+async def _take_kelurahan(ctx: Context, kode: str) -> list[Reply]:
+    area = await officials.get_area(ctx.db, kode)
+    if area is None or area.parent != ctx.chat.state_data.get("kec"):
+        return [ctx.reply("stale_button")]
+    await ctx.set_state("off.area", **{**ctx.chat.state_data, "kel": kode})
+    return await _after_area(ctx)
+
+
+async def _after_area(ctx: Context) -> list[Reply]:
+    role = ctx.chat.state_data.get("role")
+    if role in (Role.RT.value, Role.RW.value):
+        await ctx.set_state(ASK_RW, **ctx.chat.state_data)
+        return [ctx.reply("ask_rw")]
+    await ctx.set_state(ASK_NAME, **ctx.chat.state_data)
+    return [ctx.reply("ask_official_name")]
+
+
+def three_digits(text: str | None) -> str | None:
+    """'2', '02', '002' → '002'; None unless 1–999."""
+    value = (text or "").strip()
+    if not value.isdigit() or not 1 <= int(value) <= 999:
+        return None
+    return f"{int(value):03d}"
+
+
+async def on_rw(ctx: Context) -> list[Reply]:
+    """The RW number."""
+    rw = three_digits(ctx.inbound.text)
+    if rw is None:
+        return [ctx.reply("rw_rt_not_number")]
+    data = {**ctx.chat.state_data, "rw": rw}
+    if data.get("role") == Role.RT.value:
+        await ctx.set_state(ASK_RT, **data)
+        return [ctx.reply("ask_rt")]
+    await ctx.set_state(ASK_NAME, **data)
+    return [ctx.reply("ask_official_name")]
+
+
+async def on_rt(ctx: Context) -> list[Reply]:
+    """The RT number."""
+    rt = three_digits(ctx.inbound.text)
+    if rt is None:
+        return [ctx.reply("rw_rt_not_number")]
+    await ctx.set_state(ASK_NAME, **{**ctx.chat.state_data, "rt": rt})
+    return [ctx.reply("ask_official_name")]
+
+
+async def on_name(ctx: Context) -> list[Reply]:
+    """The official's full name."""
+    name = " ".join((ctx.inbound.text or "").split())
+    if not 3 <= len(name) <= 80 or any(ch.isdigit() for ch in name):
+        return [ctx.reply("official_name_invalid")]
+    await ctx.set_state(ASK_PHONE, **{**ctx.chat.state_data, "name": name})
+    share = Button(title=ctx.t("btn_share_phone"), kind=ButtonKind.SHARE_CONTACT)
+    return [ctx.reply("ask_official_phone", [share, ctx.button("btn_cancel", "cancel")])]
+
+
+async def on_phone(ctx: Context) -> list[Reply]:
+    """Only the user's own number, shared with the button, is accepted."""
+    contact = ctx.inbound.contact
+    if contact is None:
+        return [ctx.reply("official_phone_share")]
+    if not contact.user_id or contact.user_id != ctx.inbound.user_id:
+        return [ctx.reply("contact_not_own")]
+    phone = normalize_phone(contact.phone)
+    if not phone:
+        return [ctx.reply("phone_invalid")]
+    return await _save(ctx, phone)
+
+
+async def _save(ctx: Context, phone: str) -> list[Reply]:
+    data = ctx.chat.state_data
+    kec = await officials.get_area(ctx.db, str(data.get("kec", "")))
+    kel = await officials.get_area(ctx.db, str(data.get("kel", "")))
+    if kec is None:
+        await ctx.clear_state()
+        return [ctx.reply("stale_button", remove_keyboard=True)]
+    draft = Official(
+        channel=ctx.chat.channel, chat_id=ctx.chat.chat_id, user_id=ctx.inbound.user_id or "",
+        role=Role(str(data["role"])), kecamatan=kec.nama, kelurahan=kel.nama if kel else "",
+        area_kode=kel.kode if kel else kec.kode, rw=str(data.get("rw", "")),
+        rt=str(data.get("rt", "")), nama=str(data["name"]), phone=phone,
+    )  # fmt: skip
+    saved = await officials.save_registration(ctx.db, draft, ctx.clock.now())
+    await ctx.clear_state()
+    await _tell_staff(ctx, saved)
+    logger.info("Official registration %s waiting for approval", saved.id)
+    return [ctx.reply("official_registered", remove_keyboard=True, area=area_text(ctx, saved))]
+
+
+def area_text(ctx: Context | None, o: Official, lang: str | None = None) -> str:
+    """'Ketua RT 003 / RW 002, Kel. Bacang, Kec. Bukit Intan'."""
+    lang = lang or (ctx.lang if ctx else "id")
+    text = t(lang, _ROLE_KEYS[o.role])
+    if o.role is Role.RT:
+        text += f" {o.rt} / RW {o.rw}"
+    elif o.role is Role.RW:
+        text += f" {o.rw}"
+    if o.kelurahan:
+        text += f", Kel. {o.kelurahan}"
+    return f"{text}, Kec. {o.kecamatan}"
+
+
+async def _tell_staff(ctx: Context, o: Official) -> None:
+    lang = ctx.settings.default_language
+    text = t(lang, "staff_new_official", name=o.nama, area=area_text(None, o, lang), phone=o.phone)
+    buttons = [
+        Button(title=t(lang, "btn_approve"), payload=f"offok:{o.id}"),
+        Button(title=t(lang, "btn_reject"), payload=f"offno:{o.id}"),
+    ]
+    key = f"official:{o.id}:{ctx.clock.now().timestamp():.0f}"
+    await notify.notify_staff(
+        ctx.db, ctx.settings, Reply(text=text, buttons=buttons), dedupe_key=key, now=ctx.clock.now()
+    )
+
+
+async def decide_button(ctx: Context, arg: str, approve: bool) -> list[Reply]:
+    """Staff press Setujui/Tolak under a registration; the official is told."""
+    if not await is_staff(ctx):
+        return [ctx.reply("staff_only")]
+    official = await officials.get_official(ctx.db, int(arg)) if arg.isdigit() else None
+    if official is None:
+        return [ctx.reply("stale_button")]
+    if not await officials.decide(ctx.db, official.id, approve, actor(ctx), ctx.clock.now()):
+        now = await officials.get_official(ctx.db, official.id) or official
+        status = ctx.t(f"official_status_{now.status.value}")
+        return [ctx.reply("official_already_decided", name=now.nama, status=status)]
+    key = "official_approved" if approve else "official_rejected"
+    text = t(await _lang_of(ctx, official), key, area=area_text(None, official))
+    await notify.notify_chat(
+        ctx.db, official.channel, official.chat_id, Reply(text=text),
+        kind="notice", dedupe_key=f"official-decision:{official.id}:{key}", now=ctx.clock.now(),
+    )  # fmt: skip
+    done = "staff_official_approved" if approve else "staff_official_rejected"
+    return [ctx.reply(done, name=official.nama, by=ctx.inbound.user_name or ctx.inbound.user_id)]
+
+
+async def _lang_of(ctx: Context, official: Official) -> str:
+    chat = await chats.get_chat(ctx.db, official.channel, official.chat_id)
+    return chat.language if chat else ctx.settings.default_language
+
+
+def register(router: Router) -> None:
+    """Add this module's commands, buttons and states."""
+    router.command("pengurus", "daftar_pengurus", "official", handler=register_official)
+    router.button("off", official_button)
+
+    async def approve(ctx: Context, arg: str) -> list[Reply]:
+        return await decide_button(ctx, arg, True)
+
+    async def reject(ctx: Context, arg: str) -> list[Reply]:
+        return await decide_button(ctx, arg, False)
+
+    router.button("offok", approve)
+    router.button("offno", reject)
+
+    async def press_a_button(ctx: Context) -> list[Reply]:
+        return [ctx.reply("press_a_button")]
+
+    router.state("off.role", press_a_button)
+    router.state("off.area", press_a_button)
+    router.state(ASK_RW, on_rw)
+    router.state(ASK_RT, on_rt)
+    router.state(ASK_NAME, on_name)
+    router.state(ASK_PHONE, on_phone)
