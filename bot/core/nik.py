@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.errors import NikError
 
-_DIGITS16 = re.compile(r"^\d{16}$")
+_DIGITS16 = re.compile(r"^[0-9]{16}$")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -44,10 +44,10 @@ def looks_like_number16(text: str) -> bool:
     return bool(_DIGITS16.match(clean_number(text)))
 
 
-def infer_century(yy: int, today: date) -> int:
-    """Full year for a two-digit year: the most recent year not after today."""
+def infer_century(yy: int, today: date, month: int = 1, day: int = 1) -> int:
+    """Full year for a two-digit year: the most recent birth date not after today."""
     year = 2000 + yy
-    return year if year <= today.year else 1900 + yy
+    return year if (year, month, day) <= (today.year, today.month, today.day) else 1900 + yy
 
 
 def parse_nik(text: str, today: date) -> NikInfo:
@@ -65,7 +65,7 @@ def parse_nik(text: str, today: date) -> NikInfo:
     if not 1 <= day <= 31 or not 1 <= month <= 12:
         raise NikError("nik_bad_date", "NIK date part is impossible")
     try:
-        born = date(infer_century(yy, today), month, day)
+        born = date(infer_century(yy, today, month, day), month, day)
     except ValueError:
         raise NikError("nik_bad_date", "NIK date part is impossible") from None
     if nik[12:16] == "0000":

@@ -1,0 +1,221 @@
+"""SQL for bulk imports (`jemput import residents`), on a plain sqlite3 connection.
+
+A million-row import is too slow through aiosqlite's per-call thread hop, so the importer runs
+in a worker thread with its own connection (`connect`: the pragmas of `storage.db`, a bigger
+page cache, temp tables in a temp file). It works in three steps:
+
+1. `stage` appends checked rows (and their warnings) to temp tables: cheap appends that take
+   no lock on the database, so nothing changes until the whole file has been read.
+2. `sort_staged` copies them sorted by NIK and notes repeated NIKs (the first row wins).
+3. `merge` walks the sorted rows, `MERGE_ROWS` at a time, each chunk one ``BEGIN IMMEDIATE``
+   transaction of a few hundred milliseconds (a running bot interleaves its writes): rows whose
+   `row_hash` matches are left alone, changed rows are updated (a new status also gets a
+   ``status_history`` row and `status_changed_at`), new NIKs are inserted.
+
+Sorting first matters: inserting a million NIKs in file order touches B-tree pages at random
+and rewrites most of the table through the WAL on every commit; in NIK order each page is
+written about once. Chunks are larger than a typical batch because every chunk also rewrites
+the tail pages of each ``residents_area`` group. The merge is idempotent, so an interrupted
+import is resumed by running it again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.db import PRAGMAS, Database
+
+#: Imported fields in record order; a `Record` starts with the row number before them.
+RECORD_COLUMNS = (
+    "nik",
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "alamat",
+    "rt",
+    "rw",
+    "kelurahan",
+    "kecamatan",
+    "no_hp",
+    "status",
+    "kawin",
+    "sekolah",
+    "row_hash",
+)
+#: row, nik, no_kk, nama, tanggal_lahir, jenis_kelamin, alamat, rt, rw, kelurahan, kecamatan,
+#: no_hp, status, kawin, sekolah, row_hash.
+Record = tuple[int, str, str, str, str, str, str, str, str, str, str, str, str, int, str, str]
+#: row, nik, nama, warning text.
+WarningRow = tuple[int, str, str, str]
+
+SOURCE_RESIDENTS = "import:residents"
+MERGE_ROWS = 50_000
+
+_COLS = ", ".join(RECORD_COLUMNS)
+_TEMP_TABLES = (
+    "PRAGMA temp_store = FILE",
+    "DROP TABLE IF EXISTS temp.import_rows",
+    "DROP TABLE IF EXISTS temp.import_warnings",
+    "DROP TABLE IF EXISTS temp.import_sorted",
+    "DROP TABLE IF EXISTS temp.import_repeats",
+    f"CREATE TEMP TABLE import_rows (row INTEGER, {_COLS})",
+    "CREATE TEMP TABLE import_repeats (row INTEGER PRIMARY KEY)",
+    "CREATE TEMP TABLE import_warnings (row INTEGER, nik TEXT, nama TEXT, warning TEXT)",
+)
+_STAGE = f"INSERT INTO temp.import_rows (row, {_COLS}) VALUES ({', '.join('?' * 16)})"
+_STAGE_WARNING = "INSERT INTO temp.import_warnings VALUES (?, ?, ?, ?)"
+_SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
+_REPEATS = (
+    "SELECT s.row, p.row FROM temp.import_sorted s"
+    " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
+)
+_IN_CHUNK = "s.rowid BETWEEN :lo AND :hi AND s.row NOT IN (SELECT row FROM temp.import_repeats)"
+_HISTORY = (
+    "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
+    " SELECT s.nik, r.status, s.status, :source, :at"
+    " FROM temp.import_sorted s JOIN residents r ON r.nik = s.nik"
+    f" WHERE {_IN_CHUNK} AND r.row_hash <> s.row_hash AND r.status <> s.status ORDER BY s.rowid"
+)
+_UPDATE = (
+    "UPDATE residents SET "
+    + ", ".join(f"{c} = s.{c}" for c in RECORD_COLUMNS[1:])
+    + ", updated_at = :at, status_changed_at = CASE WHEN residents.status = s.status"
+    " THEN residents.status_changed_at ELSE :at END"
+    f" FROM temp.import_sorted s WHERE s.nik = residents.nik AND {_IN_CHUNK}"
+    " AND residents.row_hash <> s.row_hash"
+)
+_INSERT_ALL = (
+    f"INSERT INTO residents ({_COLS}, created_at, updated_at)"
+    f" SELECT {', '.join(f's.{c}' for c in RECORD_COLUMNS)}, :at, :at FROM temp.import_sorted s"
+    f" WHERE {_IN_CHUNK} ORDER BY s.rowid"
+)
+_INSERT = _INSERT_ALL.replace(
+    " ORDER BY", " AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik) ORDER BY"
+)
+_ANY_EXISTING = (
+    "SELECT EXISTS (SELECT 1 FROM residents WHERE nik BETWEEN"
+    " (SELECT nik FROM temp.import_sorted WHERE rowid = :lo) AND"
+    " (SELECT nik FROM temp.import_sorted WHERE rowid ="
+    " (SELECT max(rowid) FROM temp.import_sorted WHERE rowid <= :hi)))"
+)
+
+
+@dataclass(slots=True)
+class MergeResult:
+    """What `merge` did to the residents table."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status_changed: int = 0
+
+
+def connect(path: Path, cache_mib: int = 32, temp_cache_mib: int = 8) -> sqlite3.Connection:
+    """A private autocommit connection with the project's pragmas and empty staging tables."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    conn.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
+    for statement in _TEMP_TABLES:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA temp.cache_size = -{int(temp_cache_mib) * 1024}")
+    return conn
+
+
+def stage(
+    conn: sqlite3.Connection, records: Sequence[Record], warnings: Sequence[WarningRow]
+) -> None:
+    """Append checked rows and their warnings to the staging tables (temp only: no lock)."""
+    conn.execute("BEGIN")
+    try:
+        conn.executemany(_STAGE, records)
+        conn.executemany(_STAGE_WARNING, warnings)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def sort_staged(conn: sqlite3.Connection) -> dict[int, int]:
+    """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins).
+
+    Returns {row: first row} for the repeats, which `merge` skips.
+    """
+    conn.execute(_SORT)
+    repeats: dict[int, int] = {}
+    for row, previous in conn.execute(_REPEATS).fetchall():
+        repeats[row] = repeats.get(previous, previous)
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO temp.import_repeats (row) VALUES (?)", [(r,) for r in repeats])
+    conn.execute("COMMIT")
+    return repeats
+
+
+def staged_warnings(conn: sqlite3.Connection) -> Iterator[WarningRow]:
+    """The staged warnings in row order."""
+    yield from conn.execute("SELECT row, nik, nama, warning FROM temp.import_warnings ORDER BY row")
+
+
+def merge(
+    conn: sqlite3.Connection,
+    at: str,
+    source: str = SOURCE_RESIDENTS,
+    chunk: int = MERGE_ROWS,
+) -> MergeResult:
+    """Upsert the sorted rows (not the repeats) into residents, one transaction per chunk."""
+    result = MergeResult()
+    last = conn.execute("SELECT max(rowid) FROM temp.import_sorted").fetchone()[0] or 0
+    for lo in range(1, last + 1, chunk):
+        params: dict[str, str | int] = {"lo": lo, "hi": lo + chunk - 1, "at": at, "source": source}
+        _merge_chunk(conn, params, result)
+    staged = last - conn.execute("SELECT count(*) FROM temp.import_repeats").fetchone()[0]
+    result.unchanged = int(staged) - result.inserted - result.updated
+    return result
+
+
+def _merge_chunk(
+    conn: sqlite3.Connection, params: dict[str, str | int], result: MergeResult
+) -> None:
+    """History, update and insert for one range of sorted rows, in one write transaction.
+
+    When no resident falls in the chunk's NIK range (a first import), only the insert runs.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute(_ANY_EXISTING, params).fetchone()[0]:
+            result.status_changed += conn.execute(_HISTORY, params).rowcount
+            result.updated += conn.execute(_UPDATE, params).rowcount
+            result.inserted += conn.execute(_INSERT, params).rowcount
+        else:
+            result.inserted += conn.execute(_INSERT_ALL, params).rowcount
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def write_audit(
+    conn: sqlite3.Connection, at: str, actor: str, action: str, detail: Mapping[str, object]
+) -> None:
+    """One audit_log row; `detail` is stored as JSON (callers keep NIKs out of it)."""
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+        (at, actor, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)),
+    )
+
+
+async def status_changes(
+    db: Database, changed_at: str, source: str = SOURCE_RESIDENTS
+) -> list[tuple[str, str | None, str]]:
+    """(nik, old_status, new_status) written by one import (its `changed_at` timestamp)."""
+    rows = await db.fetchall(
+        "SELECT nik, old_status, new_status FROM status_history"
+        " WHERE changed_at = ? AND source = ? ORDER BY id",
+        (changed_at, source),
+    )
+    return [(str(r[0]), r[1], str(r[2])) for r in rows]
