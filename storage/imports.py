@@ -74,18 +74,26 @@ _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
 )
+#: A residents file never moves someone back to BELUM_REKAM (an empty or stale status column
+#: must not undo a recording from a kit sync or a SIAK status import).
+_NEW_STATUS = (
+    "CASE WHEN s.status = 'BELUM_REKAM' AND {r}.status <> 'BELUM_REKAM'"
+    " THEN {r}.status ELSE s.status END"
+)
 _IN_CHUNK = "s.rowid BETWEEN :lo AND :hi AND s.row NOT IN (SELECT row FROM temp.import_repeats)"
 _HISTORY = (
     "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
     " SELECT s.nik, r.status, s.status, :source, :at"
     " FROM temp.import_sorted s JOIN residents r ON r.nik = s.nik"
-    f" WHERE {_IN_CHUNK} AND r.row_hash <> s.row_hash AND r.status <> s.status ORDER BY s.rowid"
+    f" WHERE {_IN_CHUNK} AND r.row_hash <> s.row_hash"
+    f" AND r.status <> {_NEW_STATUS.format(r='r')} ORDER BY s.rowid"
 )
 _UPDATE = (
     "UPDATE residents SET "
-    + ", ".join(f"{c} = s.{c}" for c in RECORD_COLUMNS[1:])
-    + ", updated_at = :at, status_changed_at = CASE WHEN residents.status = s.status"
-    " THEN residents.status_changed_at ELSE :at END"
+    + ", ".join(f"{c} = s.{c}" for c in RECORD_COLUMNS[1:] if c != "status")
+    + f", status = {_NEW_STATUS.format(r='residents')}"
+    + ", updated_at = :at, status_changed_at = CASE WHEN residents.status ="
+    f" {_NEW_STATUS.format(r='residents')} THEN residents.status_changed_at ELSE :at END"
     f" FROM temp.import_sorted s WHERE s.nik = residents.nik AND {_IN_CHUNK}"
     " AND residents.row_hash <> s.row_hash"
 )

@@ -233,6 +233,27 @@ async def test_changed_rows_are_updated_and_status_changes_recorded(
     ]
 
 
+async def test_a_residents_file_never_moves_anyone_back_to_belum_rekam(
+    db: Database, tmp_path: Path
+) -> None:
+    await run(db, write_csv(tmp_path / "warga.csv", [SITI, BUDI]))
+    async with db.write() as conn:  # e.g. a kit sync recorded Budi since
+        await conn.execute(
+            "UPDATE residents SET status = 'SUDAH_REKAM' WHERE nik = ?", (BUDI["nik"],)
+        )
+    budi = {**BUDI, "no_hp": "0813 9999 0000"}  # stale file: empty status, new phone
+    siti = {**SITI, "status_ektp": "UNREGISTERED"}
+    summary = await run(db, write_csv(tmp_path / "warga.csv", [siti, budi]), now=LATER)
+    assert (summary.updated, summary.status_changed) == (2, 0)
+    assert await history(db) == []
+    got = {nik: await get_resident(db, nik) for nik in (SITI["nik"], BUDI["nik"])}
+    assert [r.status for r in got.values() if r] == [Status.PRR, Status.SUDAH_REKAM]
+    got_budi = got[BUDI["nik"]]
+    assert got_budi is not None and got_budi.no_hp == "6281399990000"
+    again = await run(db, write_csv(tmp_path / "warga.csv", [siti, budi]), now=LATER)
+    assert (again.updated, again.unchanged) == (0, 2)
+
+
 async def test_status_codes_are_read_in_any_case(db: Database, tmp_path: Path) -> None:
     codes = ["prr", "Card_Delivered", "sent for enrollment", "", "efac", "Sudah_Rekam", " dup "]
     rows = [person(f"197101010190{n + 1:04d}", "1990-01-01", "L") for n in range(len(codes))]
