@@ -82,8 +82,11 @@ async def _take_nik(ctx: Context, text: str, kk_text: str | None) -> list[Reply]
     await ctx.set_state(ASK_KK, nik=nik)
     if kk_text is not None:
         return await _take_kk(ctx, nik, kk_text)
+    cancel = ctx.button("btn_cancel", "cancel")
+    if ctx.inbound.phone:  # the number is already known (and did not match): KK only
+        return [ctx.reply("ask_kk", [cancel])]
     share = Button(title=ctx.t("btn_share_phone"), kind=ButtonKind.SHARE_CONTACT)
-    return [ctx.reply("ask_kk_or_phone", [share, ctx.button("btn_cancel", "cancel")])]
+    return [ctx.reply("ask_kk_or_phone", [share, cancel])]
 
 
 async def on_kk(ctx: Context) -> list[Reply]:

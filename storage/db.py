@@ -36,6 +36,9 @@ class Database:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        # One statement at a time on the reader: overlapping statements would keep one read
+        # transaction (and so one WAL snapshot) open across them, and reads could go stale.
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -69,12 +72,12 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Read rows on the reader connection."""
-        async with self._reader.execute(sql, tuple(params)) as cur:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """Read one row on the reader connection."""
-        async with self._reader.execute(sql, tuple(params)) as cur:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
     async def ping(self) -> bool:

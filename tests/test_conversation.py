@@ -155,6 +155,15 @@ async def test_platform_vouched_phone_skips_kk(
     assert "Sudah rekam, sedang diproses" in replies[0].text
 
 
+async def test_platform_phone_that_does_not_match_asks_for_kk_only(
+    chat: ChatDriver, residents: dict[str, Resident]
+) -> None:
+    r = residents["SUDAH_REKAM"]
+    replies = await chat.send(text=f"/status {r.nik}", phone="+6281299990000")
+    assert replies[0].text.startswith("Terima kasih.") and "Kirim nomor HP" not in replies[0].text
+    assert [b.kind for b in replies[0].buttons] == [ButtonKind.PAYLOAD]
+
+
 async def test_bad_nik_inputs_keep_the_flow_usable(chat: ChatDriver) -> None:
     await chat.say("/status")
     assert "NIK harus 16 angka" in await chat.say("12345")
