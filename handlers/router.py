@@ -37,6 +37,7 @@ class Router:
         self.buttons: dict[str, CommandHandler] = {}
         self.states: dict[str, StateHandler] = {}
         self.fallbacks: list[Callable[[Context], Awaitable[list[Reply] | None]]] = []
+        self.document: CommandHandler | None = None
 
     def command(self, *names: str, handler: CommandHandler) -> None:
         """Register a command under its names and aliases (without the slash)."""
@@ -50,6 +51,10 @@ class Router:
     def state(self, name: str, handler: StateHandler) -> None:
         """Register the handler for free text while a chat is in state `name`."""
         self.states[name] = handler
+
+    def on_document(self, handler: CommandHandler) -> None:
+        """Register the handler for a document sent without a command caption."""
+        self.document = handler
 
     def fallback(self, handler: Callable[[Context], Awaitable[list[Reply] | None]]) -> None:
         """Register a handler tried for idle free text; return None to pass."""
@@ -97,6 +102,9 @@ class Conversation:
             verb, arg = payload_of(inbound.payload)
             handler = self.router.buttons.get(verb)
             return await handler(ctx, arg) if handler else [ctx.reply("stale_button")]
+        if inbound.document is not None and self.router.document is not None:
+            if not (inbound.text or "").startswith("/"):
+                return await self.router.document(ctx, "")
         command = parse_command(inbound.text or "", self.router.commands)
         if command is not None and inbound.is_group and not (inbound.text or "").startswith("/"):
             command = None  # in groups only '/commands' count, not words in conversation

@@ -1,0 +1,185 @@
+"""SQL of the kit sync (`jemput import recordings`) on the worker connection.
+
+Rows are staged (`stage`), sorted by NIK and date (`sort_staged`: a repeated NIK + date is a
+duplicate, the first row wins), then applied chunk by chunk (`apply_chunk`, one transaction
+each): rows not yet in the `recordings` ledger are added, residents who still had to record
+become SUDAH_REKAM with a `status_history` row, and the tallies of the visits named by
+kode_kunjungan are recounted. A NIK that is not in the data is kept in the ledger, flagged for
+cleanup; `reconcile` applies such rows once a residents import brings the NIK.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+
+from bot.core.status import Status
+from storage.field import in_transaction
+from storage.outbox import NEEDS_RECORDING_SQL
+
+#: row, nik, tanggal_rekam, kit, kode_kunjungan.
+Staged = tuple[int, str, str, str, str]
+
+SOURCE = "kit"
+_RECORDED = Status.SUDAH_REKAM.value
+_TEMP = (
+    "DROP TABLE IF EXISTS temp.kit_rows",
+    "DROP TABLE IF EXISTS temp.kit_sorted",
+    "DROP TABLE IF EXISTS temp.kit_new",
+    "CREATE TEMP TABLE kit_rows (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT)",
+    "CREATE TEMP TABLE kit_sorted (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT,"
+    " visit_id INTEGER, dup INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TEMP TABLE kit_new (nik TEXT, tanggal TEXT, kit TEXT, visit_id INTEGER, known INTEGER)",
+)
+_SORT = (
+    "INSERT INTO temp.kit_sorted (row, nik, tanggal, kit, code, visit_id)"
+    " SELECT k.row, k.nik, k.tanggal, k.kit, k.code, (SELECT v.id FROM visits v JOIN orders o"
+    " ON o.id = v.order_id WHERE o.code = k.code AND v.status IN ('TERJADWAL', 'SELESAI'))"
+    " FROM temp.kit_rows k ORDER BY k.nik, k.tanggal, k.row"
+)
+_REPEATS = (
+    "SELECT s.row, s.nik, s.tanggal FROM temp.kit_sorted s"
+    " JOIN temp.kit_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik"
+    " UNION ALL SELECT s.row, s.nik, s.tanggal FROM temp.kit_sorted s"
+    " JOIN temp.kit_sorted n ON n.rowid = s.rowid + 1 WHERE s.nik = n.nik"
+)
+_IS_NEW = (
+    "NOT EXISTS (SELECT 1 FROM recordings k WHERE k.nik = s.nik AND k.tanggal_rekam = s.tanggal)"
+)
+_NEW = (
+    "INSERT INTO temp.kit_new (nik, tanggal, kit, visit_id, known)"
+    " SELECT s.nik, s.tanggal, s.kit, s.visit_id,"
+    " EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
+    f" FROM temp.kit_sorted s WHERE s.rowid BETWEEN :lo AND :hi AND s.dup = 0 AND {_IS_NEW}"
+)
+_LEDGER = (
+    "INSERT INTO recordings (nik, tanggal_rekam, kit, visit_id, source, cleanup, run_id,"
+    " created_at) SELECT nik, tanggal, kit, visit_id, 'kit', 1 - known, :run, :at"
+    " FROM temp.kit_new"
+)
+_CHANGED = f"status IN ({NEEDS_RECORDING_SQL}) AND nik IN (SELECT nik FROM temp.kit_new)"
+_HISTORY = (
+    "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
+    f" SELECT nik, status, '{_RECORDED}', '{SOURCE}', :at FROM residents WHERE {_CHANGED}"
+)
+_UPDATE = (
+    f"UPDATE residents SET status = '{_RECORDED}', status_changed_at = :at, updated_at = :at"
+    f" WHERE {_CHANGED} RETURNING nik"
+)
+_TALLY = (
+    "UPDATE visits SET terekam = (SELECT count(DISTINCT k.nik) FROM recordings k"
+    " WHERE k.visit_id = visits.id) WHERE status = 'SELESAI'"
+    " AND id IN (SELECT visit_id FROM temp.kit_new WHERE visit_id IS NOT NULL)"
+)
+
+
+def create_staging(conn: sqlite3.Connection) -> None:
+    """Fresh staging tables on the worker connection."""
+    for statement in _TEMP:
+        conn.execute(statement)
+
+
+def stage(conn: sqlite3.Connection, rows: Sequence[Staged]) -> None:
+    """Append checked rows (temp table: no lock on the database)."""
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO temp.kit_rows VALUES (?, ?, ?, ?, ?)", rows)
+    conn.execute("COMMIT")
+
+
+def sort_staged(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """Sort by NIK and date and resolve visit codes; (row, nik, date) of every row whose NIK
+    occurs more than once, in row order (the caller marks duplicates with `mark_duplicates`)."""
+    conn.execute("BEGIN")
+    conn.execute(_SORT)
+    conn.execute("DELETE FROM temp.kit_rows")
+    repeats = conn.execute(f"SELECT DISTINCT * FROM ({_REPEATS}) ORDER BY 1").fetchall()
+    conn.execute("COMMIT")
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in repeats]
+
+
+def mark_duplicates(conn: sqlite3.Connection, rows: Sequence[int]) -> None:
+    """Leave these rows out of the apply step."""
+    conn.execute("BEGIN")
+    conn.executemany("UPDATE temp.kit_sorted SET dup = 1 WHERE row = ?", [(r,) for r in rows])
+    conn.execute("COMMIT")
+
+
+def unknown_codes(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
+    """(row, nik, code) of rows naming a kode_kunjungan that is not a live visit."""
+    yield from conn.execute(
+        "SELECT row, nik, code FROM temp.kit_sorted WHERE code <> '' AND visit_id IS NULL"
+        " AND dup = 0 ORDER BY row"
+    )
+
+
+def new_problems(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, int]]:
+    """For rows not in the ledger yet: (row, nik, another date it was recorded on, NIK known)."""
+    yield from conn.execute(
+        "SELECT s.row, s.nik, (SELECT max(k.tanggal_rekam) FROM recordings k WHERE k.nik = s.nik),"
+        " EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
+        f" FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW} ORDER BY s.row"
+    )
+
+
+def apply_chunk(
+    conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str
+) -> tuple[int, list[str]]:
+    """Apply sorted rows lo..hi in one transaction: (new ledger rows, changed NIKs)."""
+    params = {"lo": lo, "hi": hi, "run": run_id, "at": at}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM temp.kit_new")
+        added = conn.execute(_NEW, params).rowcount
+        conn.execute(_LEDGER, params)
+        conn.execute(_HISTORY, params)
+        changed = [str(r[0]) for r in conn.execute(_UPDATE, params).fetchall()]
+        conn.execute(_TALLY)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return max(added, 0), changed
+
+
+def reconcile(conn: sqlite3.Connection, at: str) -> list[str]:
+    """Ledger rows flagged for cleanup whose NIK is now in the data: apply them; changed NIKs."""
+    pending = conn.execute(
+        "SELECT k.nik FROM recordings k JOIN residents r ON r.nik = k.nik WHERE k.cleanup = 1"
+    ).fetchall()
+    if not pending:
+        return []
+    conn.execute("DELETE FROM temp.kit_new")
+    conn.executemany("INSERT INTO temp.kit_new (nik, known) VALUES (?, 1)", pending)
+    in_transaction(
+        conn,
+        [
+            (_HISTORY, {"at": at}),
+            (
+                f"UPDATE residents SET status = '{_RECORDED}', status_changed_at = :at,"
+                f" updated_at = :at WHERE {_CHANGED}",
+                {"at": at},
+            ),
+            (
+                "UPDATE recordings SET cleanup = 0 WHERE cleanup = 1"
+                " AND nik IN (SELECT nik FROM temp.kit_new)",
+                {},
+            ),
+        ],
+    )
+    return [str(r[0]) for r in pending]
+
+
+def visit_tallies(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str, int]]:
+    """(order code, visit status, recordings in the ledger) of the visits this run touched."""
+    rows = conn.execute(
+        "SELECT o.code, v.status, (SELECT count(DISTINCT k2.nik) FROM recordings k2"
+        " WHERE k2.visit_id = v.id) FROM visits v JOIN orders o ON o.id = v.order_id"
+        " WHERE v.id IN (SELECT visit_id FROM recordings WHERE run_id = ?) ORDER BY o.code",
+        (run_id,),
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+def flagged_total(conn: sqlite3.Connection) -> int:
+    """Ledger rows whose NIK is still not in the data (for the summary)."""
+    return int(conn.execute("SELECT count(*) FROM recordings WHERE cleanup = 1").fetchone()[0])

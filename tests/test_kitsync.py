@@ -1,0 +1,436 @@
+"""Kit sync (`jemput import recordings`): statuses, summons, visit tallies, bad input, kills."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import documents
+from bot.__main__ import main
+from bot.app import App
+from bot.core.messages import Document
+from bot.errors import ImportFileError
+from bot.kitsync import import_recordings
+from storage.field import NOT_AWAITING_RESULTS, hold_since
+from storage.residents import Resident
+from tests.conftest import ChatDriver, FrozenClock
+from tests.field_support import (
+    bulk_residents,
+    closed_visit,
+    scalar,
+    status_of,
+    write_csv,
+    write_xlsx,
+)
+from tests.order_support import ADMIN, STAFF_CHAT, open_app
+from tests.outreach_support import link_chat, outreach_for, rows
+
+HEADER = "nik,tanggal_rekam,kit,kode_kunjungan"
+DAY = "2026-11-20"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+async def fapp(tmp_path: Path, clock: FrozenClock) -> App:
+    app = await open_app(tmp_path, clock)
+    yield app  # type: ignore[misc]
+    await app.close()
+
+
+async def sync(app: App, path: Path, **kw: object):  # type: ignore[no-untyped-def]
+    return await import_recordings(
+        app.db, path, today=app.clock.today(), now=app.clock.now(), actor="test",
+        max_mb=kw.pop("max_mb", 20.0), **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+async def test_recorded_residents_change_status_and_their_summons_stop(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]
+    await link_chat(fapp, "3001", budi.nik, nur.nik)
+    await outreach_for(fapp, summons_interval_days=0).summons()
+    assert len(await rows(fapp.db, "state = 'pending' AND kind = 'summons'")) == 2
+
+    path = write_csv(
+        tmp_path / "kit.csv", HEADER, [f"{budi.nik},{DAY},KIT-07,", f"{nur.nik},{DAY},KIT-07,"]
+    )
+    summary = await sync(fapp, path)
+
+    assert (summary.recorded, summary.status_changed, summary.rejected) == (2, 2, 0)
+    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+    history = await fapp.db.fetchall(
+        "SELECT old_status, new_status, source FROM status_history ORDER BY id"
+    )
+    assert [tuple(r) for r in history] == [
+        ("BELUM_REKAM", "SUDAH_REKAM", "kit"),
+        ("REKAM_ULANG", "SUDAH_REKAM", "kit"),
+    ]
+    assert summary.summons_cancelled == 2
+    assert await rows(fapp.db, "state = 'pending'") == []
+    audit = await fapp.db.fetchone(
+        "SELECT action, detail FROM audit_log WHERE action = 'import.recordings'"
+    )
+    assert audit is not None and json.loads(audit["detail"])["recorded"] == 2
+    assert budi.nik not in audit["detail"]
+
+
+async def test_reimport_changes_nothing(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    lines = [f"{r.nik},{DAY},KIT-1," for r in residents.values()] + [
+        f"1971010101900009,{DAY},KIT-1,"
+    ]
+    path = write_csv(tmp_path / "kit.csv", HEADER, lines)
+    first = await sync(fapp, path)
+    dump = await _state(fapp)
+    second = await sync(fapp, path)
+
+    assert (first.recorded, first.flagged) == (9, 1)
+    assert (second.recorded, second.status_changed, second.already, second.flagged) == (0, 0, 9, 0)
+    assert await _state(fapp) == dump
+
+
+async def _state(app: App) -> list[object]:
+    tables = ("residents", "status_history", "recordings", "outbox", "visits")
+    return [
+        [tuple(r) for r in await app.db.fetchall(f"SELECT * FROM {t} ORDER BY 1, 2")]
+        for t in tables
+    ]
+
+
+async def test_malformed_future_duplicate_and_twice_rows_are_reported(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    budi, siti = residents["BELUM_REKAM"], residents["SUDAH_REKAM"]
+    future = (fapp.clock.today() + timedelta(days=1)).isoformat()
+    path = write_csv(tmp_path / "kit.csv", HEADER, [
+        f"{budi.nik},{DAY},KIT-1,",           # row 2
+        f"{budi.nik},{DAY},KIT-1,",           # row 3: duplicate
+        f"{budi.nik},2026-11-21,KIT-2,",      # row 4: recorded twice
+        "12345,2026-11-20,KIT-1,",            # row 5: malformed NIK
+        f"{siti.nik},{future},KIT-1,",        # row 6: future date
+        f"{siti.nik},31-02-2026,KIT-1,",      # row 7: impossible date
+        f"{siti.nik},20-11-2026,KIT-1,JB-2026-9999",  # row 8: DD-MM-YYYY; unknown visit code
+    ])  # fmt: skip
+    s = await sync(fapp, path)
+
+    assert (s.rows, s.recorded, s.duplicates, s.twice, s.rejected) == (7, 3, 1, 1, 3)
+    notes = s.notes_path.read_text(encoding="utf-8-sig") if s.notes_path else ""
+    assert "3,1971********0001,rejected: duplicate of row 2" in notes
+    assert "4,1971********0001,NIK also recorded on 2026-11-20 (row 2)" in notes
+    assert "5,*****,rejected: NIK is not 16 digits" in notes
+    assert f"6,{siti.nik[:4]}" in notes and "is in the future" in notes
+    assert "is not a real date" in notes and "JB-2026-9999 is not a scheduled visit" in notes
+    assert budi.nik not in notes  # the notes go back to chats: NIKs masked
+    rejects = s.rejects_path.read_text(encoding="utf-8-sig") if s.rejects_path else ""
+    assert f"{budi.nik},{DAY},KIT-1,,3,duplicate of row 2" in rejects
+
+
+async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
+    fapp: App, tmp_path: Path
+) -> None:
+    stranger = "1971010101900009"
+    path = write_csv(tmp_path / "kit.csv", HEADER, [f"{stranger},{DAY},KIT-1,"])
+    s = await sync(fapp, path)
+    assert (s.recorded, s.flagged) == (1, 1)
+    assert await scalar(fapp, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 1
+
+    bulk = [(stranger, "1971010101150001", "Baru", "1990-01-01", "L", "BELUM_REKAM")]
+    async with fapp.db.write() as conn:
+        await conn.executemany(
+            "INSERT INTO residents (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, status,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'x', 'x')", bulk,
+        )  # fmt: skip
+    again = await sync(fapp, path)
+    assert again.reconciled == 1
+    assert await status_of(fapp, stranger) == "SUDAH_REKAM"
+    assert await scalar(fapp, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 0
+
+
+async def test_visit_tally_is_filled_from_the_kit(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    code, visit_id = await closed_visit(fapp, date(2026, 11, 24), terekam=5)
+    people = [r.nik for r in residents.values()][:3]
+    path = write_csv(
+        tmp_path / "kit.csv", HEADER, [f"{n},2026-11-24,KIT-1,{code.lower()}" for n in people]
+    )
+    s = await sync(fapp, path)
+    assert s.visits == [(code, "SELESAI", 3)]
+    assert await scalar(fapp, "SELECT terekam FROM visits WHERE id = ?", (visit_id,)) == 3
+    assert f"visits {code}=3" in s.line()
+
+
+async def test_summons_are_held_while_a_visits_results_are_awaited(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    budi = residents["BELUM_REKAM"]  # Bacang, RW 002, RT 001: the visit's area
+    visit_day = date(2026, 11, 24)
+    code, _ = await closed_visit(fapp, visit_day)
+    held = f"SELECT count(*) FROM residents r WHERE r.nik = :nik AND NOT ({NOT_AWAITING_RESULTS})"
+
+    async def is_held(today: date) -> bool:
+        params = {"nik": budi.nik, "today": today.isoformat(), "hold_since": hold_since(today, 7)}
+        async with fapp.db.write() as conn, conn.execute(held, params) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
+    assert not await is_held(visit_day - timedelta(days=1))  # before the visit
+    assert await is_held(visit_day) and await is_held(visit_day + timedelta(days=7))
+    assert not await is_held(visit_day + timedelta(days=8))  # grace over
+    other = residents["REKAM_ULANG"]
+    path = write_csv(tmp_path / "kit.csv", HEADER, [f"{other.nik},2026-11-24,KIT-1,{code}"])
+    await sync(fapp, path)
+    assert not await is_held(visit_day + timedelta(days=1))  # results arrived
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        (
+            "nik,tanggal,kit\n1971011102960001,2026-11-20,K\n",
+            "missing required columns: tanggal_rekam",
+        ),
+        (f"{HEADER}\n", "header but no data rows"),
+        ("nik,tanggal_rekam,kit,kit\n", "appears twice"),
+    ],
+)
+async def test_unusable_files_are_refused_and_change_nothing(
+    fapp: App, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "kit.csv"
+    path.write_text(content, encoding="utf-8")
+    before = await _state(fapp)
+    with pytest.raises(ImportFileError, match=message):
+        await sync(fapp, path)
+    assert await _state(fapp) == before
+    refused = await scalar(fapp, "SELECT count(*) FROM audit_log WHERE detail LIKE '%refused%'")
+    assert refused == 1
+
+
+async def test_a_50_mb_file_is_refused_before_reading(fapp: App, tmp_path: Path) -> None:
+    path = tmp_path / "besar.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(HEADER + "\n")
+        line = f"1971011102960001,{DAY},KIT-0000000001,\n"
+        f.write(line * (50 * 1024 * 1024 // len(line) + 1))
+    assert path.stat().st_size > 50 * 1024 * 1024
+    with pytest.raises(ImportFileError, match=r"50\.0 MB; the limit is 20 MB \(IMPORT_MAX_MB\)"):
+        await sync(fapp, path)
+    assert await scalar(fapp, "SELECT count(*) FROM recordings") == 0
+
+
+async def test_excel_works_and_merged_header_cells_are_refused(
+    fapp: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    budi = residents["BELUM_REKAM"]
+    good = write_xlsx(
+        tmp_path / "kit.xlsx",
+        [("NIK", "Tanggal Rekam", "Kit"), (budi.nik, date(2026, 11, 20), "K1")],
+    )
+    assert (await sync(fapp, good)).recorded == 1
+    titled = write_xlsx(
+        tmp_path / "judul.xlsx",
+        [("Data perekaman Kec. Bukit Intan", None, None), ("nik", "tanggal_rekam", "kit"),
+         ("12345", "2026-11-20", "K1")],
+        merge="A1:C1",
+    )  # fmt: skip
+    s = await sync(fapp, titled)  # a merged title row above the header is skipped
+    assert s.rejected == 1 and s.notes_path is not None
+    assert s.notes_path.read_text(encoding="utf-8-sig").splitlines()[1].startswith("3,")
+    merged = write_xlsx(
+        tmp_path / "gabung.xlsx", [("nik", "tanggal_rekam", None, "kit")], merge="B1:C1"
+    )
+    with pytest.raises(ImportFileError, match="column C is blank \\(merged or empty\\)"):
+        await sync(fapp, merged)
+
+
+def test_cli_prints_a_one_line_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_csv(tmp_path / "kit.csv", HEADER, ["1971010101900009,2026-01-05,KIT-1,"])
+    code = main(["import", "recordings", str(path), "--db", str(tmp_path / "cli.sqlite3")])
+    out = capsys.readouterr()
+    assert code == 0
+    assert (
+        out.out.startswith("recorded 1 (status changed 0)") and "flagged for cleanup 1" in out.out
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nama\nx\n", encoding="utf-8")
+    assert main(["import", "recordings", str(bad), "--db", str(tmp_path / "cli.sqlite3")]) == 2
+    assert "missing required columns: nik, tanggal_rekam, kit" in capsys.readouterr().err
+
+
+async def test_an_import_killed_half_way_is_finished_by_running_it_again(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    app = await open_app(tmp_path, clock)
+    try:
+        niks = bulk_residents(app.db.path, 20_000, clock.today())
+        path = write_csv(
+            tmp_path / "kit.csv",
+            HEADER,
+            [f"{n},2026-11-{1 + i % 27:02d},K{i % 9}," for i, n in enumerate(niks)],
+        )
+        total = len(niks)
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "import", "recordings", str(path), "--batch", "250",
+            "--db", str(app.db.path), cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        async with asyncio.timeout(60):
+            while await scalar(app, "SELECT count(*) FROM recordings") < 2_000:
+                await asyncio.sleep(0.005)
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+        applied = await scalar(app, "SELECT count(*) FROM recordings")
+        assert 0 < applied < total  # killed half-way
+        # Nothing half-applied: every ledger row has its status change and history row.
+        bulk = "SELECT count(*) FROM residents WHERE status = 'SUDAH_REKAM' AND rw = '001'"
+        recorded = await scalar(app, bulk)
+        history = await scalar(app, "SELECT count(*) FROM status_history WHERE source = 'kit'")
+        assert recorded == history == applied
+
+        s = await sync(app, path)
+        assert s.resumed and s.recorded == total - applied and s.already == applied
+        assert await scalar(app, bulk) == total
+        assert (
+            await scalar(app, "SELECT count(*) FROM status_history WHERE source = 'kit'") == total
+        )
+        assert (await sync(app, path)).recorded == 0  # and a third run changes nothing
+    finally:
+        await app.close()
+
+
+# --- the same by sending the file to the bot (staff only) ----------------------------------
+
+
+def kit_document(content: str, filename: str = "hasil-rekam.csv") -> Document:
+    return Document(filename=filename, mime_type="text/csv", content=content.encode())
+
+
+async def test_staff_upload_runs_the_kit_sync_and_returns_masked_notes(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
+    budi = residents["BELUM_REKAM"]
+    staff = ChatDriver(fapp, STAFF_CHAT)
+    doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\nxx,{DAY},KIT-1,\n")
+    replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
+    assert replies[0].text.startswith("✅ hasil-rekam.csv selesai diimpor: recorded 1")
+    assert "/tmp" not in replies[0].text  # no server paths in chats
+    notes = replies[1].document
+    assert notes is not None and notes.filename == "hasil-rekam.notes.csv"
+    assert (
+        b"3,**,rejected: NIK is not 16 digits" in notes.content
+        and budi.nik.encode() not in notes.content
+    )
+    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+    actor = await scalar(fapp, "SELECT actor FROM audit_log WHERE action = 'import.recordings'")
+    assert actor == f"telegram:{ADMIN}"
+
+
+async def test_a_document_from_a_non_staff_user_is_politely_refused(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
+    budi = residents["BELUM_REKAM"]
+    doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\n")
+    for chat in (ChatDriver(fapp, "6001"), ChatDriver(fapp, STAFF_CHAT)):  # also in the staff group
+        replies = await chat.send(
+            text="/impor", document=doc, user_id="6001", is_group=chat.chat_id.startswith("-")
+        )
+        assert "hanya petugas Dukcapil yang dapat mengunggah data" in replies[0].text
+    assert await status_of(fapp, budi.nik) == "BELUM_REKAM"
+
+
+async def test_a_document_without_caption_is_a_kit_sync_for_staff_only(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
+    budi = residents["BELUM_REKAM"]
+    doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\n")
+    other_group = ChatDriver(fapp, "-100999")
+    assert await other_group.send(document=doc, user_id=ADMIN, is_group=True) == []
+    stranger = await ChatDriver(fapp, "6001").send(document=doc, user_id="6001")
+    assert "hanya petugas Dukcapil yang dapat mengunggah data" in stranger[0].text
+    assert await status_of(fapp, budi.nik) == "BELUM_REKAM"
+    staff = ChatDriver(fapp, STAFF_CHAT)
+    replies = await staff.send(document=doc, user_id=ADMIN, is_group=True)
+    assert replies[0].text.startswith("✅ hasil-rekam.csv selesai diimpor: recorded 1")
+    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+
+
+async def test_uploads_download_through_the_channel_with_a_size_limit(fapp: App) -> None:
+    staff = ChatDriver(fapp, STAFF_CHAT)
+    doc = Document(filename="besar.xlsx", file_id="F1")
+    replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
+    assert "belum dapat diunduh" in replies[0].text  # no fetcher for this channel
+
+    class FakeFile:
+        file_size = 50 * 1024 * 1024
+
+        async def download_as_bytearray(self) -> bytearray:
+            raise AssertionError("too big: never downloaded")
+
+    class FakeBot:
+        async def get_file(self, file_id: str) -> FakeFile:
+            assert file_id == "F1"
+            return FakeFile()
+
+    documents.register_fetcher("telegram", documents.telegram_fetcher(FakeBot()))
+    try:
+        replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
+    finally:
+        documents.register_fetcher("telegram", None)
+    assert "50.0 MB; the limit is 20 MB (IMPORT_MAX_MB)" in replies[0].text
+    wrong = await staff.send(
+        text="/impor",
+        document=Document(filename="foto.jpg", content=b"x"),
+        user_id=ADMIN,
+        is_group=True,
+    )
+    assert "bukan CSV atau XLSX" in wrong[0].text
+    usage = await staff.send(text="/impor", user_id=ADMIN, is_group=True)
+    assert "/impor status" in usage[0].text
+
+
+async def test_staff_upload_of_siak_statuses_enqueues_notices(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
+    siti = residents["SUDAH_REKAM"]
+    await link_chat(fapp, "3001", siti.nik)
+    doc = kit_document(f"nik,status,tanggal\n{siti.nik},PRR,2026-11-27\n", "siak.csv")
+    replies = await ChatDriver(fapp, STAFF_CHAT).send(
+        text="/impor status", document=doc, user_id=ADMIN, is_group=True
+    )
+    assert "changed 1" in replies[0].text and "1 notices enqueued" in replies[0].text
+    assert [r["dedupe_key"] for r in await rows(fapp.db)] == [f"status:PRR:{siti.nik}"]
+
+
+async def test_the_hold_condition_fits_the_summons_planner(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
+    """The one-line hook proposed for storage.outreach._PLAN_LEDGER, run on the real SQL."""
+    from storage import outreach as planner
+
+    budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]  # Budi lives in the area
+    await link_chat(fapp, "3001", budi.nik, nur.nik)
+    await closed_visit(fapp, date(2026, 11, 26))
+    anchor = "AND coalesce(s.n, 0) < :max_n"
+    hooked = planner._PLAN_LEDGER.replace(anchor, f"{anchor}\n  AND {NOT_AWAITING_RESULTS}")
+    assert hooked != planner._PLAN_LEDGER
+    plan = outreach_for(fapp, summons_interval_days=0)._plan(fapp.clock.now())
+    params = {
+        "lo": "", "hi": "~", "today": plan.today.isoformat(), "now": "x",
+        "born_by": plan.born_by.isoformat(), "due_on": plan.due_on.isoformat(),
+        "max_n": plan.max_n, "hold_since": hold_since(plan.today, 7),
+    }  # fmt: skip
+    async with fapp.db.write() as conn:
+        await conn.execute(hooked, params)
+    planned = {r[0] for r in await fapp.db.fetchall("SELECT nik FROM summons")}
+    assert planned == {nur.nik}  # Budi is held while the visit's results are awaited
