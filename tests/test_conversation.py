@@ -199,6 +199,17 @@ async def test_help_shows_office_details(chat: ChatDriver) -> None:
     assert "Service hours: Mon–Thu" in await chat.say("/help")
 
 
+async def test_help_lists_staff_commands_only_for_staff(
+    chat: ChatDriver, clock: FrozenClock
+) -> None:
+    from storage.teams import add_staff
+
+    help_text = await chat.say("/bantuan")
+    assert "/pesan — minta kunjungan" in help_text and "Untuk petugas" not in help_text
+    await add_staff(chat.app.db, chat.chat_id, "Petugas Uji", "cli:test", clock.now())
+    assert "Untuk petugas: /tim" in await chat.say("/bantuan")
+
+
 async def test_state_survives_a_new_app_on_the_same_database(
     chat: ChatDriver, residents: dict[str, Resident], clock: FrozenClock
 ) -> None:

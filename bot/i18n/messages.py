@@ -169,7 +169,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": (
             "Bantuan Jemput Bola\n\n"
             "/status atau /cek — cek status e-KTP (perlu NIK dan nomor KK)\n"
-            "/lupakan — hapus data yang tersimpan di chat ini\n"
+            "/lupakan — lepas data warga yang tersimpan di chat ini\n"
+            "/pesan — minta kunjungan perekaman (jemput bola) atau kunjungan rumah\n"
+            "/pesananku — lihat atau batalkan pesanan\n"
+            "/pengurus — daftar sebagai Ketua RT/RW, lurah, atau camat\n"
+            "/berhenti — berhenti menerima pengingat; /mulai — terima lagi\n"
+            "/hapus — hapus riwayat percakapan dan tautan data di chat ini\n"
             "/bahasa — ganti bahasa\n"
             "/batal — batalkan proses\n"
             "/bantuan — pesan ini\n\n"
@@ -180,13 +185,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "Jemput Bola help\n\n"
             "/status or /check — check an e-KTP status (needs NIK and KK number)\n"
-            "/forget — remove records saved in this chat\n"
+            "/forget — unlink residents saved in this chat\n"
+            "/order — request a mobile recording visit or a home visit\n"
+            "/myorders — see or cancel your orders\n"
+            "/official — register as RT/RW head, lurah or camat\n"
+            "/stop — stop reminders; /subscribe — receive them again\n"
+            "/delete_my_data — erase this chat's history and links\n"
             "/language — switch language\n"
             "/cancel — cancel what is in progress\n"
             "/help — this message\n\n"
             "{office}\nAddress: {address}\nService hours: {hours}\n"
             "To record or print, bring: {requirements}{phone}\n\n"
             "Your personal data is protected under Law 27/2022 on Personal Data Protection."
+        ),
+    },
+    "help_staff": {
+        "id": (
+            "\n\nUntuk petugas: /tim, /jadwal [tanggal|minggu], /tolak KODE alasan, "
+            "/selesai KODE, /staf, /laporan, /sekolah, /outbox, dan kirim berkas CSV/XLSX hasil "
+            "rekam (keterangan /impor, /impor status, /impor siswa)."
+        ),
+        "en": (
+            "\n\nFor staff: /team, /plan [date|week], /reject CODE reason, /close CODE, /staff, "
+            "/report, /schools, /outbox, and send kit result CSV/XLSX files (caption /import, "
+            "/import status, /import siswa)."
         ),
     },
     "help_phone": {"id": "\nTelepon: {phone}", "en": "\nPhone: {phone}"},
