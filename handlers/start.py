@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Button, Reply
 from bot.i18n import LANGUAGES, t
+from handlers.access import is_staff
 from handlers.context import Context
 from handlers.router import Router
 from storage import chats
@@ -40,6 +41,8 @@ async def help_(ctx: Context, arg: str) -> list[Reply]:
         requirements=s.office_requirements_en if english else s.office_requirements,
         phone=phone,
     )
+    if await is_staff(ctx):
+        text += ctx.t("help_staff")
     return [Reply(text=text, buttons=menu(ctx))]
 
 
@@ -73,7 +76,14 @@ async def cancel(ctx: Context, arg: str) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Add this module's commands and buttons."""
-    router.command("start", "menu", "mulai_menu", handler=start)
+
+    async def start_or_link(ctx: Context, arg: str) -> list[Reply]:
+        """'/start order-1971011006' runs the command START_PAYLOADS names for 'order'."""
+        prefix, _, rest = arg.partition("-")
+        handler = router.commands.get(START_PAYLOADS.get(prefix, ""))
+        return await handler(ctx, rest) if handler and prefix else await start(ctx, arg)
+
+    router.command("start", "menu", "mulai_menu", handler=start_or_link)
     router.command("bantuan", "help", "tolong", handler=help_)
     router.command("bahasa", "language", "lang", handler=language)
     router.command("batal", "cancel", handler=cancel)
