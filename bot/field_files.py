@@ -1,11 +1,12 @@
 """Reading field import files (kit sync, SIAK statuses, students).
 
-A thin layer over the residents importer's CSV/XLSX machinery (`bot.importer`): the same file
-types, UTF-8/BOM and ``,``/``;`` sniffing, streaming XLSX, row numbers (the header is row 1,
-blank rows skipped) and ``<stem>.rejects.csv`` listing. It adds what the field imports share:
-a size limit (IMPORT_MAX_MB), header mapping for their own columns, a file hash for the
-`import_runs` ledger, a dates check, and ``<stem>.notes.csv`` — every problem of the run (rejects
-included) with its row number and a masked NIK, safe to send back to the staff chat.
+A thin layer over the CSV/XLSX reading the residents import uses too (`bot.tables`): the same
+file types, UTF-8/BOM and ``,``/``;`` sniffing, streaming XLSX, header mapping, row numbers (the
+header is row 1, blank rows skipped) and ``<stem>.rejects.csv`` listing. It adds what the field
+imports share: a size limit (IMPORT_MAX_MB), skipping title rows above the header, messages
+that say which columns were expected, a file hash for the `import_runs` ledger, memoised date
+cells, and ``<stem>.notes.csv`` — every problem of the run (rejects included) with its row number
+and a masked NIK, safe to send back to the staff chat.
 """
 
 from __future__ import annotations
@@ -19,20 +20,12 @@ from pathlib import Path
 
 from bot.core.nik import mask
 from bot.errors import ImportFileError
-from bot.importer import _column_letter, _open_table, _Output
+from bot.tables import Output, map_columns, open_table, parse_day
 
 #: e-KTP recording started in 2011; an earlier recording date is a typing error.
 FIRST_RECORDING_DAY = date(2011, 1, 1)
 #: Rows with a single filled cell above the header (a title) that are skipped.
 TITLE_ROWS = 3
-
-
-class RowError(Exception):
-    """A row that cannot be used; `reason` goes to the listings."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def check_size(path: Path, max_mb: float) -> None:
@@ -56,53 +49,6 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def map_columns(
-    header: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> dict[str, int]:
-    """Column name → index for the wanted columns; refuse blank, repeated or missing ones."""
-    names = [h.replace("\ufeff", "").strip().lower().replace(" ", "_") for h in header]
-    while names and not names[-1]:
-        names.pop()
-    index: dict[str, int] = {}
-    for i, col in enumerate(names):
-        if not col:
-            raise ImportFileError(
-                f"{name}: header cell in column {_column_letter(i)} is blank (merged or empty);"
-                " the first row must hold one column name per cell"
-            )
-        if col in index:
-            both = f"columns {_column_letter(index[col])} and {_column_letter(i)}"
-            raise ImportFileError(f"{name}: column {col!r} appears twice ({both})")
-        index[col] = i
-    missing = [c for c in required if c not in index]
-    if missing:
-        found = ", ".join(names) or "none"
-        raise ImportFileError(
-            f"{name}: missing required columns: {', '.join(missing)}"
-            f" (expected {', '.join(required + optional)}; found {found})"
-        )
-    return {c: index[c] for c in required + optional if c in index}
-
-
-def parse_day(text: str, column: str, today: date, earliest: date) -> date:
-    """YYYY-MM-DD or DD-MM-YYYY (also '/', a trailing time); not in the future nor too early."""
-    raw = text.strip()
-    parts = raw.split(" ")[0].split("T")[0].replace("/", "-").split("-")
-    if len(parts) == 3 and len(parts[2]) == 4:
-        parts.reverse()
-    if len(parts) != 3 or len(parts[0]) != 4 or not all(p.isascii() and p.isdigit() for p in parts):
-        raise RowError(f"{column} must be YYYY-MM-DD or DD-MM-YYYY, not {raw!r}")
-    try:
-        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise RowError(f"{column} {raw!r} is not a real date") from None
-    if day > today:
-        raise RowError(f"{column} {raw!r} is in the future")
-    if day < earliest:
-        raise RowError(f"{column} {raw!r} is before {earliest.isoformat()}")
-    return day
-
-
 @dataclass
 class FieldTable:
     """An open file: wanted columns, numbered non-blank rows, listings next to the file."""
@@ -110,8 +56,8 @@ class FieldTable:
     path: Path
     columns: dict[str, int]
     rows: Iterator[tuple[int, list[str]]]
-    rejects: _Output
-    notes: _Output
+    rejects: Output
+    notes: Output
     counts: dict[str, int] = field(default_factory=dict)
     _days: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -155,15 +101,15 @@ def open_field_table(
     make them in Excel) are skipped; row numbers stay those the spreadsheet shows.
     """
     check_size(path, max_mb)
-    with _open_table(path) as table:
-        header, first = _skip_titles(table.header, table.rows)
-        columns = map_columns(header, path.name, required, optional)
+    with open_table(path, title_rows=TITLE_ROWS) as table:
+        header = table.header
+        columns = map_columns(header, path.name, required=required, optional=optional, explain=True)
         out, sep = path.parent, table.delimiter
-        rejects = _Output(out / f"{path.stem}.rejects.csv", [*header, "row", "reason"], sep)
-        notes = _Output(out / f"{path.stem}.notes.csv", ["row", "nik", "note"], sep)
+        rejects = Output(out / f"{path.stem}.rejects.csv", [*header, "row", "reason"], sep)
+        notes = Output(out / f"{path.stem}.notes.csv", ["row", "nik", "note"], sep)
         numbered = (
             (row, cells)
-            for row, cells in enumerate(table.rows, first)
+            for row, cells in enumerate(table.rows, table.first_row)
             if any(c.strip() for c in cells)
         )
         found = FieldTable(path, columns, numbered, rejects, notes)
@@ -171,24 +117,3 @@ def open_field_table(
             yield found
         finally:
             found.close()
-
-
-def _skip_titles(header: list[str], rows: Iterator[list[str]]) -> tuple[list[str], int]:
-    """The header row (after up to TITLE_ROWS title rows) and the number of the first data row."""
-    first = 2
-    while sum(1 for c in header if c.strip()) == 1 and first <= TITLE_ROWS + 1:
-        following = next(rows, None)
-        if following is None:
-            break
-        header, first = following, first + 1
-    return header, first
-
-
-def raw_rows(path: Path, wanted: set[int]) -> Iterator[tuple[int, list[str]]]:
-    """Read the file again for the cells of a few rows (duplicates found after staging)."""
-    if not wanted:
-        return
-    with _open_table(path) as table:
-        for row, cells in enumerate(table.rows, 2):
-            if row in wanted:
-                yield row, cells

@@ -29,11 +29,10 @@ from bot.errors import ImportFileError, NikError
 from bot.field_files import (
     FIRST_RECORDING_DAY,
     FieldTable,
-    RowError,
     open_field_table,
-    raw_rows,
 )
 from bot.field_files import file_hash as hash_file
+from bot.tables import RowError, read_rows
 from storage import audit, outbox
 from storage import field as runs
 from storage import recordings as sql
@@ -220,7 +219,7 @@ def _note_sorted(conn: sqlite3.Connection, table: FieldTable, summary: KitSyncSu
             )
         first_of_day.setdefault((nik, day), row)
     sql.mark_duplicates(conn, list(duplicates))
-    for row, cells in raw_rows(table.path, set(duplicates)):
+    for row, cells in read_rows(table.path, set(duplicates)):
         table.reject(row, cells, f"duplicate of row {duplicates[row]}", kind="duplicate")
     for row, nik, code in sql.unknown_codes(conn):
         table.note(row, nik, f"kode_kunjungan {code} is not a scheduled visit", kind="code")

@@ -24,8 +24,9 @@ from bot.core.messages import Document
 from bot.core.nik import mask, parse_nik
 from bot.core.status import RECORDING_MIN_AGE, WAJIB_KTP_AGE
 from bot.errors import ImportFileError, NikError
-from bot.field_files import FieldTable, RowError, file_hash, open_field_table
+from bot.field_files import FieldTable, file_hash, open_field_table
 from bot.outreach import born_by
+from bot.tables import RowError
 from storage import audit
 from storage import field as runs
 from storage import schools as sql

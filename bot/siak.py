@@ -26,11 +26,10 @@ from bot.errors import ImportFileError, NikError
 from bot.field_files import (
     FIRST_RECORDING_DAY,
     FieldTable,
-    RowError,
     file_hash,
     open_field_table,
-    raw_rows,
 )
+from bot.tables import RowError, read_rows
 from storage import audit, outbox
 from storage import field as runs
 from storage import statuses as sql
@@ -135,7 +134,7 @@ def _read(table: FieldTable, conn: sqlite3.Connection, s: StatusImportSummary, t
     unknown, dups = sql.sort_staged(conn)
     reasons = {row: "NIK is not in the data wajib KTP" for row, _ in unknown}
     reasons.update({row: f"duplicate of row {first}" for row, first in dups})
-    for row, cells in raw_rows(table.path, set(reasons)):
+    for row, cells in read_rows(table.path, set(reasons)):
         table.reject(row, cells, reasons[row])
     s.rejected = table.counts.get("rejected", 0)
 

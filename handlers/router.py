@@ -102,9 +102,9 @@ class Conversation:
             verb, arg = payload_of(inbound.payload)
             handler = self.router.buttons.get(verb)
             return await handler(ctx, arg) if handler else [ctx.reply("stale_button")]
-        if inbound.document is not None and self.router.document is not None:
-            if not (inbound.text or "").startswith("/"):
-                return await self.router.document(ctx, "")
+        text = inbound.text or ""
+        if inbound.document is not None and self.router.document and not text.startswith("/"):
+            return await self.router.document(ctx, "")
         command = parse_command(inbound.text or "", self.router.commands)
         if command is not None and inbound.is_group and not (inbound.text or "").startswith("/"):
             command = None  # in groups only '/commands' count, not words in conversation
