@@ -11,8 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import App, build_app
+from bot.app import App, build_app, build_outreach, run_channels
 from bot.errors import ConfigError, ImportFileError, JemputError, StorageError
+from bot.field_cli import add_field_commands
+from bot.order_cli import add_order_commands
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger("jemput")
@@ -64,16 +66,43 @@ def _parser() -> argparse.ArgumentParser:
     residents.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
     residents.set_defaults(func=cmd_import_residents)
 
+    regions = imp_sub.add_parser("regions", help="kecamatan/kelurahan from a Kepmendagri list")
+    regions.add_argument("file", type=Path, help="CSV with kode,nama,tingkat")
+    regions.add_argument("--city", help="kota/kabupaten code (default CITY_CODE)")
+    regions.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    regions.set_defaults(func=cmd_import_regions)
+
     backup = sub.add_parser("backup", help="online copy of the database (safe while running)")
     backup.add_argument("path", type=Path, help="new file to write")
     backup.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
     backup.set_defaults(func=cmd_backup)
+
+    wa = sub.add_parser("whatsapp", help="WhatsApp helpers")
+    wa_sub = wa.add_subparsers(required=True, metavar="ACTION")
+    templates = wa_sub.add_parser("templates", help="template texts to submit to Meta")
+    templates.set_defaults(func=cmd_whatsapp_templates)
+
+    box = sub.add_parser("outbox", help="outbox counts, send rate, dead letters")
+    box.add_argument("--retry-dead", action="store_true", help="queue the dead letters again")
+    box.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    box.set_defaults(func=cmd_outbox)
+
+    jobs = sub.add_parser("jobs", help="scheduled jobs and their next run; `jobs run NAME`")
+    jobs.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    jobs.set_defaults(func=cmd_jobs)
+    jobs_sub = jobs.add_subparsers(metavar="ACTION")
+    run_job = jobs_sub.add_parser("run", help="run a job now (e.g. summons)")
+    run_job.add_argument("name", help="summons, triggers, staff_digest, officials_digest")
+    run_job.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    run_job.set_defaults(func=cmd_jobs_run)
+    add_order_commands(sub)  # team, day, visit, audit, poster
+    add_field_commands(sub, imp_sub)  # import recordings|statuses|students, schools, report
     return parser
 
 
 async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run every configured channel until a signal arrives."""
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and not settings.whatsapp_enabled:
         raise ConfigError("Nothing to run: set TELEGRAM_BOT_TOKEN (or try `jemput demo`).")
     app = await build_app(settings)
     stop = asyncio.Event()
@@ -89,24 +118,22 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run_channels(app: App, stop: asyncio.Event) -> None:
-    from bot.channels.telegram import TelegramChannel
-
-    telegram = TelegramChannel(app.settings, app.db, app.conversation, app.clock)
-    await telegram.run(stop)
+    """Telegram-only, WhatsApp-only or both; the web server when webhooks are configured."""
+    await run_channels(app, stop)
 
 
 async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     """Console chat on the demo database (created on first use)."""
     from bot.channels.console import ConsoleChannel
-    from bot.demo import demo_residents, showcase_residents
-    from storage.residents import add_residents, count_residents
+    from bot.demo import seed_demo, showcase_residents
+    from storage.residents import count_residents
 
     settings = settings.model_copy(update={"database_path": args.db})
     app = await build_app(settings)
     try:
         today = app.clock.today()
         if await count_residents(app.db) == 0:
-            await add_residents(app.db, demo_residents(today), app.clock.now())
+            await seed_demo(app.db, today, app.clock.now())
         print(f"Demo database: {args.db}. Try these NIK / KK pairs:")
         for r in showcase_residents(today):
             print(f"  {r.nik}  KK {r.no_kk}  ({r.nama}, {r.status.value})")
@@ -130,6 +157,19 @@ async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_import_regions(settings: Settings, args: argparse.Namespace) -> int:
+    """Load the city's areas (for /pengurus, /pesan and posters) from a Kepmendagri list."""
+    from bot.app import load_areas
+
+    app = await build_app(settings)
+    try:
+        count = await load_areas(app.db, args.file, args.city or settings.city_code)
+    finally:
+        await app.close()
+    print(f"Loaded {count} areas (kecamatan and kelurahan) of {args.city or settings.city_code}")
+    return 0
+
+
 async def cmd_import_residents(settings: Settings, args: argparse.Namespace) -> int:
     """Import or update data wajib KTP from a CSV/XLSX file."""
     from bot.importer import import_residents, stderr_progress
@@ -149,6 +189,61 @@ async def cmd_import_residents(settings: Settings, args: argparse.Namespace) -> 
     print(summary.line())
     return 0
 
+
+async def cmd_whatsapp_templates(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the WhatsApp message templates (names from settings) to submit for approval."""
+    from bot.channels.whatsapp_templates import print_templates
+
+    print_templates(settings)
+    return 0
+
+
+async def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the operator view of the outbox (optionally retrying dead letters first)."""
+    from bot.outreach import outbox_report_text
+    from storage.outbox import retry_dead
+
+    app = await build_app(settings)
+    try:
+        if args.retry_dead:
+            count = await retry_dead(app.db, app.clock.now())
+            print(f"{count} dead letters queued again")
+        print(await outbox_report_text(app.db, app.clock, settings.default_language))
+    finally:
+        await app.close()
+    return 0
+
+
+async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    """List the scheduled jobs with their next and last runs."""
+    from bot.scheduler import JobRunner, describe_jobs
+
+    app = await build_app(settings)
+    try:
+        for job in await describe_jobs(JobRunner(build_outreach(app))):
+            when = job.next_run.strftime("%Y-%m-%d %H:%M %Z") if job.next_run else "-"
+            last = "never"
+            if job.last is not None:
+                state = "running" if job.last.finished_at is None else "done"
+                last = f"{job.last.slot} {state}: {job.last.error or job.last.result}"
+            print(f"{job.name:<17} next {when:<22} {job.about}")
+            print(f"{'':<17} last {last}")
+    finally:
+        await app.close()
+    return 0
+
+
+async def cmd_jobs_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one job now; a running `jemput run` sends what it enqueues within ~2 s."""
+    from bot.scheduler import JobRunner
+
+    app = await build_app(settings)
+    try:
+        result = await JobRunner(build_outreach(app)).run_now(args.name)
+    finally:
+        await app.close()
+    print(f"{args.name}: {result}")
+    return 1 if result.startswith("failed") else 0
 
 
 if __name__ == "__main__":

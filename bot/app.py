@@ -2,23 +2,62 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot import documents
+from bot.channels.base import Pacer, Sender
 from bot.core.clock import Clock
+from bot.dispatcher import Dispatcher
+from bot.errors import ConfigError
+from bot.outreach import Outreach, SendWindow
+from bot.pacing import RatePacer
+from bot.regions import read_city_areas
+from bot.scheduler import JobRunner, new_scheduler
 from bot.settings import Settings
-from handlers import start, status
+from handlers import (
+    my_orders,
+    officials,
+    orders,
+    outreach,
+    privacy,
+    reports,
+    schools,
+    staff,
+    staff_admin,
+    start,
+    status,
+    uploads,
+)
 from handlers.router import Conversation, Router
+from storage import officials as areas
 from storage.db import Database
 
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.whatsapp import WhatsAppChannel
+
 logger = logging.getLogger(__name__)
+
+
+async def load_areas(db: Database, path: Path, city: str) -> int:
+    """Load the city's kecamatan and kelurahan from a Kepmendagri list; returns how many."""
+    count = await areas.upsert_areas(db, read_city_areas(path, city))
+    logger.info("Loaded %s areas of %s from %s", count, city, path)
+    return count
 
 
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
     router = Router()
-    for module in (start, status):
+    for module in (start, status, outreach, officials, orders, my_orders, staff, staff_admin):
         module.register(router)
+    for field_module in (reports, schools, uploads, privacy):  # field results, /hapus
+        field_module.register(router)
     return router
 
 
@@ -40,5 +79,110 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     """Open the database (migrating it) and build the conversation core."""
     clock = clock or Clock(settings.timezone)
     db = await Database.open(settings.database_path)
+    if settings.regions_file is not None and await areas.count_areas(db) == 0:
+        await load_areas(db, settings.regions_file, settings.city_code)
     conversation = Conversation(db, settings, clock, build_router())
     return App(settings=settings, db=db, clock=clock, conversation=conversation)
+
+
+def build_outreach(app: App) -> Outreach:
+    """The outreach jobs with the sending window (reads HOLIDAYS_FILE)."""
+    return Outreach(app.db, app.settings, app.clock, SendWindow.from_settings(app.settings))
+
+
+def build_telegram_pacer(settings: Settings) -> RatePacer:
+    """One pacer per bot token, shared by the channel's direct replies and its dispatcher."""
+    return RatePacer.for_telegram(settings)
+
+
+def build_whatsapp_pacer(settings: Settings) -> RatePacer:
+    """WHATSAPP_RATE for the number; WHATSAPP_USER_INTERVAL_S between bulk sends to one user."""
+    per_user = 1.0 / max(settings.whatsapp_user_interval_s, 0.001)
+    return RatePacer(settings.whatsapp_rate, per_user, 60.0)
+
+
+@dataclass
+class Channels:
+    """The channels `jemput run` runs, with their pacers."""
+
+    telegram: TelegramChannel | None = None
+    whatsapp: WhatsAppChannel | None = None
+    pacers: dict[str, Pacer] = field(default_factory=dict)
+
+    @property
+    def senders(self) -> list[Sender]:
+        """Every configured channel (each is its dispatcher's Sender)."""
+        return [c for c in (self.telegram, self.whatsapp) if c is not None]
+
+
+def build_channels(app: App) -> Channels:
+    """Telegram when TELEGRAM_BOT_TOKEN is set, WhatsApp when its token and number id are."""
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.whatsapp import WhatsAppChannel
+
+    s, channels = app.settings, Channels()
+    if s.telegram_bot_token is not None:
+        pacer = channels.pacers["telegram"] = build_telegram_pacer(s)
+        channels.telegram = TelegramChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
+        documents.register_fetcher("telegram", documents.telegram_fetcher(channels.telegram.bot))
+    if s.whatsapp_enabled:
+        pacer = channels.pacers["whatsapp"] = build_whatsapp_pacer(s)
+        channels.whatsapp = WhatsAppChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
+    return channels
+
+
+async def run_channels(app: App, stop: asyncio.Event) -> None:
+    """The channels, their dispatchers, the scheduler and (for webhooks) the web server."""
+    from bot.channels import webserver
+
+    s, channels = app.settings, build_channels(app)
+    tasks: dict[str, asyncio.Task[None]] = {}
+    tg_webhook = channels.telegram if s.telegram_webhook_url else None
+    deps = webserver.WebDeps(
+        settings=s,
+        db=app.db,
+        clock=app.clock,
+        whatsapp=channels.whatsapp,
+        telegram=tg_webhook,
+        tasks=lambda: {name: not task.done() for name, task in tasks.items()},
+    )
+    web = webserver.build_web_app(deps) if channels.whatsapp or tg_webhook else None
+    setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
+    try:
+        async with asyncio.TaskGroup() as group:
+            if channels.telegram is not None and tg_webhook is None:
+                tasks["telegram"] = group.create_task(channels.telegram.run(stop))
+            if channels.whatsapp is not None:
+                tasks["whatsapp"] = group.create_task(channels.whatsapp.run(stop))
+            outreach_run = run_outreach(app, channels.senders, channels.pacers, stop)
+            tasks["outreach"] = group.create_task(outreach_run)
+            if web is not None:
+                group.create_task(webserver.serve_webhooks(deps, stop, app=web, after_start=setup))
+    except* ConfigError as errors:  # one clear line, not an exception group
+        raise errors.exceptions[0] from None
+
+
+async def run_outreach(
+    app: App, senders: Sequence[Sender], pacers: Mapping[str, Pacer], stop: asyncio.Event
+) -> None:
+    """One dispatcher task per channel plus the process's scheduler, until `stop` is set."""
+    jobs = build_outreach(app)
+    dispatchers = [
+        Dispatcher(app.db, sender, pacers[sender.channel], app.clock, jobs.window)
+        for sender in senders
+    ]
+
+    def wake() -> None:
+        for dispatcher in dispatchers:
+            dispatcher.wake()
+
+    jobs.wake = wake
+    scheduler = new_scheduler(app.settings)
+    await JobRunner(jobs).install(scheduler)
+    scheduler.start()
+    try:
+        async with asyncio.TaskGroup() as group:
+            for dispatcher in dispatchers:
+                group.create_task(dispatcher.run(stop))
+    finally:
+        scheduler.shutdown(wait=False)

@@ -3,21 +3,96 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.nik import birthday_in_year
 from bot.core.status import Status
-from storage.residents import Resident
+from bot.regions import AreaRow
+from storage.db import Database
+from storage.officials import upsert_areas
+from storage.residents import Resident, add_residents
 
-# Kecamatan code (NIK digits 5–6 after 1971) → (kecamatan, a few of its kelurahan).
-PANGKALPINANG: dict[str, tuple[str, tuple[str, ...]]] = {
-    "01": ("Bukit Intan", ("Bacang", "Air Itam", "Temberan", "Sinar Bulan")),
-    "02": ("Taman Sari", ("Opas Indah", "Gedung Nasional", "Batin Tikal", "Kejaksaan")),
-    "03": ("Pangkal Balam", ("Pasir Garam", "Ketapang", "Ampui", "Rejosari")),
-    "04": ("Rangkui", ("Pintu Air", "Bintang", "Masjid Jamik", "Keramat")),
-    "05": ("Gerunggang", ("Taman Bunga", "Bukit Merapen", "Bukit Sari", "Kacang Pedang")),
-    "06": ("Gabek", ("Selindung", "Gabek Satu", "Gabek Dua", "Air Salemba")),
-    "07": ("Girimaya", ("Pasar Padi", "Batu Intan", "Bukit Besar", "Sriwijaya")),
+# The 7 kecamatan of Kota Pangkalpinang and their kelurahan (Kepmendagri codes without dots),
+# for the demo database and tests only: a real deployment loads its areas from the operator's
+# Kepmendagri list (`jemput import regions`, REGIONS_FILE).
+PANGKALPINANG: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "197101": (
+        "Bukit Intan",
+        (
+            ("1971011006", "Bacang"),
+            ("1971011004", "Semabung Lama"),
+            ("1971011007", "Air Itam"),
+            ("1971011008", "Pasir Putih"),
+            ("1971011009", "Temberan"),
+            ("1971011010", "Sinar Bulan"),
+            ("1971011011", "Air Mawar"),
+        ),
+    ),
+    "197102": (
+        "Taman Sari",
+        (
+            ("1971021001", "Opas Indah"),
+            ("1971021002", "Gedung Nasional"),
+            ("1971021003", "Batin Tikal"),
+            ("1971021004", "Rawa Bangun"),
+            ("1971021005", "Kejaksaan"),
+        ),
+    ),
+    "197103": (
+        "Pangkal Balam",
+        (
+            ("1971031004", "Pasir Garam"),
+            ("1971031005", "Lontong Pancur"),
+            ("1971031006", "Ketapang"),
+            ("1971031007", "Ampui"),
+            ("1971031008", "Rejosari"),
+        ),
+    ),
+    "197104": (
+        "Rangkui",
+        (
+            ("1971041001", "Pintu Air"),
+            ("1971041002", "Bintang"),
+            ("1971041005", "Masjid Jamik"),
+            ("1971041006", "Asam"),
+            ("1971041007", "Melintang"),
+            ("1971041008", "Parit Lalang"),
+            ("1971041009", "Keramat"),
+            ("1971041010", "Gajah Mada"),
+        ),
+    ),
+    "197105": (
+        "Gerunggang",
+        (
+            ("1971051001", "Taman Bunga"),
+            ("1971051002", "Bukit Merapen"),
+            ("1971051004", "Bukit Sari"),
+            ("1971051005", "Tua Tunu Indah"),
+            ("1971051006", "Kacang Pedang"),
+            ("1971051007", "Air Kepala Tujuh"),
+        ),
+    ),
+    "197106": (
+        "Gabek",
+        (
+            ("1971061001", "Selindung"),
+            ("1971061002", "Selindung Baru"),
+            ("1971061003", "Gabek Satu"),
+            ("1971061004", "Gabek Dua"),
+            ("1971061005", "Air Salemba"),
+            ("1971061006", "Jerambah Gantung"),
+        ),
+    ),
+    "197107": (
+        "Girimaya",
+        (
+            ("1971071001", "Pasar Padi"),
+            ("1971071002", "Batu Intan"),
+            ("1971071003", "Bukit Besar"),
+            ("1971071004", "Sriwijaya"),
+            ("1971071005", "Semabung Baru"),
+        ),
+    ),
 }
 _FIRST = "Ahmad Siti Budi Dewi Rizky Nur Agus Putri Fajar Indah Hendra Ayu Joko Lestari".split()
 _LAST = "Saputra Wijaya Pratama Hasanah Kurniawan Rahmawati Santoso Lubis Hidayat".split()
@@ -40,7 +115,8 @@ def demo_residents(today: date, per_kecamatan: int = 40, seed: int = 17) -> list
     residents = list(showcase_residents(today))
     serial = 100
     statuses = list(Status)
-    for kec, (kecamatan, kelurahans) in PANGKALPINANG.items():
+    for code, (kecamatan, kelurahans) in PANGKALPINANG.items():
+        kec = code[4:6]
         for _ in range(per_kecamatan):
             serial += 1
             born = today - timedelta(days=rng.randint(15 * 365, 80 * 365))
@@ -56,7 +132,7 @@ def demo_residents(today: date, per_kecamatan: int = 40, seed: int = 17) -> list
                     alamat=f"Jl. Demo No. {rng.randint(1, 200)}",
                     rt=f"{rng.randint(1, 12):03d}",
                     rw=f"{rng.randint(1, 6):03d}",
-                    kelurahan=rng.choice(kelurahans),
+                    kelurahan=rng.choice(kelurahans)[1],
                     kecamatan=kecamatan,
                     no_hp=f"6281{rng.randint(10**8, 10**9 - 1)}",
                     status=rng.choice(statuses),
@@ -80,7 +156,7 @@ def showcase_residents(today: date) -> list[Resident]:
     out = []
     for i, (name, status, age, sex) in enumerate(people, start=1):
         kec = f"{(i - 1) % 7 + 1:02d}"
-        kecamatan, kelurahans = PANGKALPINANG[kec]
+        kecamatan, kelurahans = PANGKALPINANG["1971" + kec]
         born = date(today.year - age, (i % 12) + 1, 10 + i)
         if status is Status.PRR and age == 16:
             born = birthday_in_year(today, today.year - 17) + timedelta(days=60)
@@ -94,10 +170,26 @@ def showcase_residents(today: date) -> list[Resident]:
                 alamat=f"Jl. Merdeka No. {i}",
                 rt=f"{i:03d}",
                 rw="002",
-                kelurahan=kelurahans[0],
+                kelurahan=kelurahans[0][1],
                 kecamatan=kecamatan,
                 no_hp=f"62812000000{i:02d}",
                 status=status,
             )
         )
     return out
+
+
+def demo_areas() -> list[AreaRow]:
+    """The demo's kecamatan and kelurahan, parents first."""
+    rows: list[AreaRow] = []
+    for code, (kecamatan, kelurahans) in PANGKALPINANG.items():
+        rows.append(AreaRow(code, kecamatan, "kecamatan", None))
+        rows.extend(AreaRow(k, nama, "kelurahan", code) for k, nama in kelurahans)
+    return rows
+
+
+async def seed_demo(db: Database, today: date, now: datetime, *, everyone: bool = True) -> None:
+    """Areas and residents for the demo (only the showcase residents when not `everyone`)."""
+    await upsert_areas(db, demo_areas())
+    people = demo_residents(today) if everyone else showcase_residents(today)
+    await add_residents(db, people, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated
@@ -25,12 +26,33 @@ class Settings(BaseSettings):
     telegram_rate_per_s: float = Field(default=30.0, gt=0)
     telegram_chat_rate_per_s: float = Field(default=1.0, gt=0)
     telegram_group_rate_per_min: float = Field(default=20.0, gt=0)
+    telegram_webhook_url: str | None = None  # set: webhook mode on the web server, no polling
+    telegram_webhook_secret: SecretStr | None = None
+
+    # WhatsApp Business Cloud API (channel on when the token and phone number id are set)
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v23.0"
+    whatsapp_template_summons: str = "jb_panggilan_rekam"
+    whatsapp_template_reminder: str = "jb_pengingat"
+    whatsapp_template_notice: str = "jb_pemberitahuan"
+    whatsapp_template_language: str = "id"
+    whatsapp_rate: float = Field(default=80.0, gt=0)
+    whatsapp_user_interval_s: float = Field(default=6.0, ge=0)
+
+    # Web server for webhooks (WhatsApp, Telegram webhook mode) and /healthz
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
 
     # Storage and locale
     database_path: Path = Path("data/jemput.sqlite3")
     timezone: str = "Asia/Jakarta"
     default_language: str = "id"
     regions_file: Path | None = None
+    city_code: str = Field(default="19.71", pattern=r"^\d{2}\.?\d{2}$")
 
     # People
     staff_chat_id: str | None = None
@@ -61,6 +83,23 @@ class Settings(BaseSettings):
     notify_16th_birthday: bool = False
     campaign_deadline: date | None = None
     digest_hour: int = Field(default=7, ge=0, le=23)
+
+    # Jemput bola orders (visits ordered by officials and residents)
+    order_lead_days: int = Field(default=3, ge=1)
+    order_max_days: int = Field(default=60, ge=1, le=366)
+    order_min_participants: int = Field(default=10, ge=1)
+    order_sla_days: int = Field(default=2, ge=1)
+    escalation_chat_id: str | None = None
+    bot_username: str = ""
+    team_default_per_kit: int = Field(default=25, ge=1)
+    visit_reminder_hour: int = Field(default=15, ge=0, le=23)
+    escalation_hour: int = Field(default=8, ge=0, le=23)
+
+    # Field results, school drives, progress (kit sync, SIAK statuses, /sekolah, /laporan)
+    sync_grace_days: int = Field(default=7, ge=0)  # hold summons while a visit's results wait
+    school_months: int = Field(default=6, ge=0, le=24)  # "turns 17 within N months"
+    import_max_mb: float = Field(default=20.0, gt=0)  # largest field import file (CLI and chat)
+    visit_capacity: int = Field(default=0, ge=0)  # recordings per visit; 0: from active teams
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -93,10 +132,23 @@ class Settings(BaseSettings):
         parse_hhmm(value)
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "whatsapp_api_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else ""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """True when the WhatsApp channel is configured."""
+        return self.whatsapp_access_token is not None and bool(self.whatsapp_phone_number_id)
 
     def window(self) -> tuple[time, time | None]:
         """Sending window as local times; an end of None means midnight (24:00)."""

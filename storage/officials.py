@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -19,6 +21,19 @@ class Area(BaseModel):
     nama: str
     level: str
     parent: str | None = None
+
+
+class AreaLike(Protocol):
+    """Anything with an area's four fields (bot.regions.AreaRow, Area)."""
+
+    @property
+    def kode(self) -> str: ...
+    @property
+    def nama(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
 
 
 class Role(StrEnum):
@@ -67,6 +82,24 @@ _OFFICIAL = (
     "SELECT id, channel, chat_id, user_id, role, kecamatan, kelurahan, area_kode, rw, rt, nama,"
     " phone, status, decided_by FROM officials"
 )
+
+
+async def upsert_areas(db: Database, areas: Sequence[AreaLike]) -> int:
+    """Insert or rename areas (parents must come before their children); returns the count."""
+    async with db.write() as conn:
+        await conn.executemany(
+            "INSERT INTO areas (kode, nama, level, parent) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (kode) DO UPDATE SET nama = excluded.nama, level = excluded.level,"
+            " parent = excluded.parent",
+            [(a.kode, a.nama, a.level, a.parent) for a in areas],
+        )
+    return len(areas)
+
+
+async def count_areas(db: Database) -> int:
+    """How many areas are loaded."""
+    row = await db.fetchone("SELECT count(*) FROM areas")
+    return int(row[0]) if row else 0
 
 
 async def kecamatan_list(db: Database) -> list[Area]:

@@ -12,9 +12,9 @@ import pytest
 from bot.app import App, build_app
 from bot.core.clock import Clock
 from bot.core.messages import Channel, Inbound, Reply, SharedContact
-from bot.demo import showcase_residents
+from bot.demo import seed_demo, showcase_residents
 from bot.settings import Settings
-from storage.residents import Resident, add_residents
+from storage.residents import Resident
 
 #: 10:00 WIB on a Saturday: inside the default sending window.
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
@@ -49,7 +49,7 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
 async def app(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
     """An app on a fresh database file with the showcase residents (one per status)."""
     application = await build_app(make_settings(tmp_path), clock)
-    await add_residents(application.db, showcase_residents(clock.today()), clock.now())
+    await seed_demo(application.db, clock.today(), clock.now(), everyone=False)
     yield application
     await application.close()
 

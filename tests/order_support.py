@@ -11,11 +11,10 @@ from typing import Any
 from bot.app import App, build_app
 from bot.core.capacity import Slot
 from bot.core.messages import Reply
-from bot.demo import showcase_residents
+from bot.demo import seed_demo
 from storage import officials, orders, teams
 from storage.officials import Official, OfficialStatus, Role
 from storage.orders import Order, OrderDraft, OrderKind, OrderPerson, Reason
-from storage.residents import add_residents
 from tests.conftest import ChatDriver, FrozenClock, make_settings
 
 STAFF_CHAT = "-1001"
@@ -40,7 +39,7 @@ async def open_app(tmp_path: Path, clock: FrozenClock, **overrides: Any) -> App:
     }
     values.update(overrides)
     app = await build_app(make_settings(tmp_path, **values), clock)
-    await add_residents(app.db, showcase_residents(clock.today()), clock.now())
+    await seed_demo(app.db, clock.today(), clock.now(), everyone=False)
     return app
 
 

@@ -63,7 +63,34 @@ def test_visit_close_from_the_cli(env: Path, capsys: pytest.CaptureFixture[str])
     assert main(["visit", "close", code, "--terekam", "1"]) == 1
 
 
+REGIONS = (
+    "kode,nama,tingkat\n19,Kepulauan Bangka Belitung,provinsi\n"
+    "19.71,Kota Pangkal Pinang,kabupaten_kota\n19.71.06,Gabek,kecamatan\n"
+    "19.71.06.1003,Gabek Satu,desa_kelurahan\n19.72,Kota Lain,kabupaten_kota\n"
+    "19.72.01,Lain,kecamatan\n19.72.01.1001,Desa Lain,desa_kelurahan\n"
+)
+
+
+def test_import_regions_loads_the_city_areas(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (env / "wilayah.csv").write_text(REGIONS, encoding="utf-8")
+    assert main(["import", "regions", str(env / "wilayah.csv")]) == 0
+    assert capsys.readouterr().out.strip() == ("Loaded 2 areas (kecamatan and kelurahan) of 19.71")
+    assert main(["import", "regions", str(env / "missing.csv")]) == 2
+
+
+def test_areas_load_from_regions_file_on_start(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (env / "wilayah.csv").write_text(REGIONS, encoding="utf-8")
+    monkeypatch.setenv("REGIONS_FILE", str(env / "wilayah.csv"))
+    assert main(["poster", "--kelurahan", "Desa Lain"]) == 2  # another city: not loaded
+    assert main(["poster", "--kelurahan", "gabek satu", "--out", str(env / "out")]) == 0
+    assert "start=order-1971061003" in capsys.readouterr().out
+
+
 def test_poster_png_and_pdf(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (env / "wilayah.csv").write_text(REGIONS, encoding="utf-8")
+    assert main(["import", "regions", str(env / "wilayah.csv")]) == 0
     assert main(["poster", "--kelurahan", "gabek satu", "--out", str(env / "out")]) == 0
     assert "https://t.me/JemputBolaBot?start=order-1971061003" in capsys.readouterr().out
     png, pdf = env / "out" / "poster-gabek-satu.png", env / "out" / "poster-gabek-satu.pdf"

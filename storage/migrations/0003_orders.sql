@@ -1,7 +1,8 @@
 -- Jemput bola by order: areas, officials, staff, teams, orders, visits, closed days.
 
 -- Kecamatan and kelurahan the office serves (Kepmendagri codes without dots): buttons and
--- deep links carry the code, never a name.
+-- deep links carry the code, never a name. Loaded from the operator's Kepmendagri list
+-- (`jemput import regions`, or REGIONS_FILE at start); the demo seeds its own.
 CREATE TABLE areas (
     kode   TEXT PRIMARY KEY,                   -- '197101' kecamatan, '1971011006' kelurahan
     nama   TEXT NOT NULL,
@@ -147,54 +148,3 @@ CREATE UNIQUE INDEX visits_team_slot ON visits (team_id, day, slot)
 CREATE UNIQUE INDEX visits_live_order ON visits (order_id)
     WHERE status IN ('TERJADWAL', 'SELESAI');
 CREATE INDEX visits_day ON visits (day, slot);
-
-INSERT INTO areas (kode, nama, level, parent) VALUES
-    ('197101', 'Bukit Intan', 'kecamatan', NULL),
-    ('1971011004', 'Semabung Lama', 'kelurahan', '197101'),
-    ('1971011006', 'Bacang', 'kelurahan', '197101'),
-    ('1971011007', 'Air Itam', 'kelurahan', '197101'),
-    ('1971011008', 'Pasir Putih', 'kelurahan', '197101'),
-    ('1971011009', 'Temberan', 'kelurahan', '197101'),
-    ('1971011010', 'Sinar Bulan', 'kelurahan', '197101'),
-    ('1971011011', 'Air Mawar', 'kelurahan', '197101'),
-    ('197102', 'Taman Sari', 'kecamatan', NULL),
-    ('1971021001', 'Opas Indah', 'kelurahan', '197102'),
-    ('1971021002', 'Gedung Nasional', 'kelurahan', '197102'),
-    ('1971021003', 'Batin Tikal', 'kelurahan', '197102'),
-    ('1971021004', 'Rawa Bangun', 'kelurahan', '197102'),
-    ('1971021005', 'Kejaksaan', 'kelurahan', '197102'),
-    ('197103', 'Pangkal Balam', 'kecamatan', NULL),
-    ('1971031004', 'Pasir Garam', 'kelurahan', '197103'),
-    ('1971031005', 'Lontong Pancur', 'kelurahan', '197103'),
-    ('1971031006', 'Ketapang', 'kelurahan', '197103'),
-    ('1971031007', 'Ampui', 'kelurahan', '197103'),
-    ('1971031008', 'Rejosari', 'kelurahan', '197103'),
-    ('197104', 'Rangkui', 'kecamatan', NULL),
-    ('1971041001', 'Pintu Air', 'kelurahan', '197104'),
-    ('1971041002', 'Bintang', 'kelurahan', '197104'),
-    ('1971041005', 'Masjid Jamik', 'kelurahan', '197104'),
-    ('1971041006', 'Asam', 'kelurahan', '197104'),
-    ('1971041007', 'Melintang', 'kelurahan', '197104'),
-    ('1971041008', 'Parit Lalang', 'kelurahan', '197104'),
-    ('1971041009', 'Keramat', 'kelurahan', '197104'),
-    ('1971041010', 'Gajah Mada', 'kelurahan', '197104'),
-    ('197105', 'Gerunggang', 'kecamatan', NULL),
-    ('1971051001', 'Taman Bunga', 'kelurahan', '197105'),
-    ('1971051002', 'Bukit Merapen', 'kelurahan', '197105'),
-    ('1971051004', 'Bukit Sari', 'kelurahan', '197105'),
-    ('1971051005', 'Tua Tunu Indah', 'kelurahan', '197105'),
-    ('1971051006', 'Kacang Pedang', 'kelurahan', '197105'),
-    ('1971051007', 'Air Kepala Tujuh', 'kelurahan', '197105'),
-    ('197106', 'Gabek', 'kecamatan', NULL),
-    ('1971061001', 'Selindung', 'kelurahan', '197106'),
-    ('1971061002', 'Selindung Baru', 'kelurahan', '197106'),
-    ('1971061003', 'Gabek Satu', 'kelurahan', '197106'),
-    ('1971061004', 'Gabek Dua', 'kelurahan', '197106'),
-    ('1971061005', 'Air Salemba', 'kelurahan', '197106'),
-    ('1971061006', 'Jerambah Gantung', 'kelurahan', '197106'),
-    ('197107', 'Girimaya', 'kecamatan', NULL),
-    ('1971071001', 'Pasar Padi', 'kelurahan', '197107'),
-    ('1971071002', 'Batu Intan', 'kelurahan', '197107'),
-    ('1971071003', 'Bukit Besar', 'kelurahan', '197107'),
-    ('1971071004', 'Sriwijaya', 'kelurahan', '197107'),
-    ('1971071005', 'Semabung Baru', 'kelurahan', '197107');

@@ -21,8 +21,8 @@ from bot.app import App, build_app
 from bot.channels.webserver import WebDeps, build_web_app
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.core.clock import Clock
-from bot.demo import showcase_residents
-from storage.residents import add_residents, count_residents
+from bot.demo import seed_demo
+from storage.residents import count_residents
 from tests.conftest import make_settings
 from tests.fakes.graph_api import FakeGraphApi
 
@@ -144,8 +144,7 @@ class WhatsAppHarness:
         )
         self.app: App = await build_app(settings, self.clock)
         if await count_residents(self.app.db) == 0:
-            residents = showcase_residents(self.clock.today())
-            await add_residents(self.app.db, residents, self.clock.now())
+            await seed_demo(self.app.db, self.clock.today(), self.clock.now(), everyone=False)
         self.channel = WhatsAppChannel(settings, self.app.db, self.app.conversation, self.clock)
         deps = WebDeps(settings=settings, db=self.app.db, clock=self.clock, whatsapp=self.channel)
         self.web = build_web_app(deps)

@@ -1,0 +1,327 @@
+"""Outreach jobs: summons rounds, date triggers, digests; and the sending window they respect.
+
+Each job only enqueues (the dispatcher sends) and is idempotent: run twice, concurrently or in
+two processes, it never enqueues a message twice (ledgers plus the outbox dedupe key).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.calendar import load_holidays
+from bot.core.clock import Clock, from_iso
+from bot.core.messages import Channel, Document, Reply
+from bot.core.nik import age_on, mask
+from bot.core.status import WAJIB_KTP_AGE, seventeenth_birthday
+from bot.errors import ConfigError
+from bot.i18n import LANGUAGES, format_date, t
+from bot.settings import Settings
+from storage import outbox
+from storage import outreach as sql
+from storage.db import Database
+from storage.outbox import Kind, NewMessage
+from storage.outreach import SummonsPlan, TriggerCandidate
+
+logger = logging.getLogger(__name__)
+
+#: Links per planning transaction: short enough that chats are answered between chunks.
+PLAN_CHUNK = 20_000
+#: A birthday or status change this many days old still fires (covers downtime and holidays).
+TRIGGER_LOOKBACK_DAYS = 30
+#: Names listed in an official's weekly message; a longer list also goes as a CSV document.
+OFFICIAL_LIST_LINES = 30
+
+
+class SendWindow:
+    """When business-initiated messages may reach residents (local time, working days)."""
+
+    def __init__(self, settings: Settings, holidays: frozenset[date] = frozenset()) -> None:
+        self.tz = ZoneInfo(settings.timezone)
+        self.start, self.end = settings.window()
+        self.on_sunday = settings.send_on_sunday
+        self.holidays = holidays
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SendWindow:
+        """The window with the holidays file read."""
+        return cls(settings, load_holidays(settings.holidays_file))
+
+    def is_sending_day(self, day: date) -> bool:
+        """Not a holiday, and not a Sunday unless SEND_ON_SUNDAY."""
+        return day not in self.holidays and (self.on_sunday or day.weekday() != 6)
+
+    def next_open(self, moment: datetime) -> datetime:
+        """`moment` itself when the window is open, else when it next opens."""
+        local = moment.astimezone(self.tz)
+        for offset in range(370):
+            day = local.date() + timedelta(days=offset)
+            if not self.is_sending_day(day):
+                continue
+            opens = datetime.combine(day, self.start, tzinfo=self.tz)
+            end_day, end = (day, self.end) if self.end else (day + timedelta(days=1), time(0))
+            if local < datetime.combine(end_day, end, tzinfo=self.tz):
+                return max(local, opens)
+        raise ConfigError("No sending day within a year: check SEND_ON_SUNDAY and HOLIDAYS_FILE")
+
+    def is_open(self, moment: datetime) -> bool:
+        """True inside the window."""
+        return self.next_open(moment) == moment
+
+
+def born_by(today: date, age: int = WAJIB_KTP_AGE) -> date:
+    """The latest birth date of someone who is `age` or older today."""
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        return date(today.year - age, 2, 28)
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Outreach:
+    """The jobs, bound to the database, settings, clock and window."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    window: SendWindow
+    wake: Callable[[], None] = field(default=_nothing)  # nudges the local dispatchers
+
+    def _office(self, lang: str) -> dict[str, str]:
+        s, english = self.settings, lang == "en"
+        return {
+            "office": s.office_name,
+            "address": s.office_address,
+            "hours": s.office_hours_en if english else s.office_hours,
+            "requirements": s.office_requirements_en if english else s.office_requirements,
+        }
+
+    def summons_text(self, lang: str, n: int) -> str:
+        """Summons number n (1..SUMMONS_MAX) with {name} and {nik} left for the database."""
+        key = "summons_3"
+        if n == 1:
+            key = "summons_1"
+        elif n >= self.settings.summons_max:
+            key = "summons_last"
+        elif n == 2:
+            key = "summons_2"
+        deadline = self.settings.campaign_deadline
+        extra = t(lang, "summons_deadline", date=format_date(lang, deadline)) if deadline else ""
+        return t(lang, key, name="{name}", nik="{nik}", deadline=extra, **self._office(lang))
+
+    def _plan(self, now: datetime) -> SummonsPlan:
+        today = self.clock.today()
+        s = self.settings
+        buttons = {
+            lang: json.dumps([{"title": t(lang, "btn_status"), "payload": "menu:status"}])
+            for lang in LANGUAGES
+        }
+        texts = [
+            (lang, n, self.summons_text(lang, n), buttons[lang])
+            for lang in LANGUAGES
+            for n in range(1, s.summons_max + 1)
+        ]
+        return SummonsPlan(
+            today=today,
+            now=now,
+            born_by=born_by(today),
+            due_on=today - timedelta(days=s.summons_interval_days),
+            max_n=s.summons_max,
+            texts=texts,
+            default_language=s.default_language,
+            not_before=self.window.next_open(now),
+            priority=outbox.PRIORITY_SUMMONS,
+        )
+
+    async def summons(self) -> str:
+        """Plan a summons round: the next summons for every due, reachable wajib-KTP resident."""
+        now = self.clock.now()
+        cancelled = await outbox.cancel_summons_of_recorded(self.db, now)
+        plan = self._plan(now)
+        added = 0
+        for lo, hi in await sql.link_chunks(self.db, PLAN_CHUNK):
+            added += await sql.plan_summons_chunk(self.db, lo, hi, plan)
+        if added:
+            self.wake()
+        logger.info("Summons round: %d enqueued, %d cancelled (recorded)", added, cancelled)
+        return f"{added} summons enqueued, {cancelled} cancelled"
+
+    async def triggers(self) -> str:
+        """Birthday and status-change notices that have not fired yet."""
+        now, today = self.clock.now(), self.clock.today()
+        since = today - timedelta(days=TRIGGER_LOOKBACK_DAYS)
+        age16 = self.settings.notify_16th_birthday
+        added = await sql.fire_triggers(self.db, since, today, now, age16, self._render)
+        if added:
+            self.wake()
+        logger.info("Date triggers: %d notices enqueued", added)
+        return f"{added} notices enqueued"
+
+    def _render(
+        self, candidates: list[TriggerCandidate]
+    ) -> tuple[list[NewMessage], list[tuple[str, str]]]:
+        now, today = self.clock.now(), self.clock.today()
+        not_before = self.window.next_open(now)
+        messages: list[NewMessage] = []
+        fired: set[tuple[str, str]] = set()
+        for c in candidates:
+            lang = c.language if c.language in LANGUAGES else self.settings.default_language
+            key, values = c.event.replace(":", "_"), self._office(lang)
+            adult = age_on(c.tanggal_lahir, today) >= WAJIB_KTP_AGE
+            if c.event == "status:PRR" and not adult:
+                key += "_underage"
+                values["date"] = format_date(lang, seventeenth_birthday(c.tanggal_lahir))
+            elif c.event == "status:PRR":
+                fired.add((c.nik, "age17_prr"))  # "ready to print" already says it
+            text = t(lang, f"notice_{key}", name=c.nama or "-", nik=mask(c.nik), **values)
+            messages.append(
+                NewMessage(
+                    channel=c.channel,
+                    chat_id=c.chat_id,
+                    kind=Kind.REMINDER if c.event == "age16" else Kind.NOTICE,
+                    dedupe_key=f"{c.event}:{c.nik}",
+                    reply=Reply(text=text),
+                    nik=c.nik,
+                    not_before=not_before,
+                )
+            )
+            fired.add((c.nik, c.event))
+        return messages, sorted(fired)
+
+    async def staff_digest(self) -> str:
+        """Yesterday's figures to STAFF_CHAT_ID (once per local day)."""
+        chat_id = self.settings.staff_chat_id
+        if not chat_id:
+            logger.info("Staff digest skipped: STAFF_CHAT_ID is not set")
+            return "skipped: no STAFF_CHAT_ID"
+        now, today = self.clock.now(), self.clock.today()
+        figures = await sql.digest_figures(self.db, now - timedelta(days=1), born_by(today))
+        lang = self.settings.default_language
+        message = NewMessage(
+            channel=Channel.TELEGRAM,
+            chat_id=chat_id,
+            kind=Kind.STAFF,
+            dedupe_key=f"digest:staff:{today.isoformat()}",
+            reply=Reply(text=self._digest_text(lang, today, figures)),
+            priority=outbox.PRIORITY_STAFF,
+            outreach=False,
+            is_group=chat_id.startswith("-"),
+        )
+        added = await outbox.enqueue(self.db, [message], now)
+        if added:
+            self.wake()
+        return f"{added} staff digest enqueued"
+
+    def _digest_text(self, lang: str, today: date, f: sql.DigestFigures) -> str:
+        progress = ", ".join(f"{n}: {count}" for n, count in f.summons_by_n.items()) or "-"
+        return t(
+            lang,
+            "digest_staff",
+            date=format_date(lang, today),
+            sent=f.by_state.get("sent", 0),
+            failed=f.by_state.get("failed", 0),
+            dead=f.by_state.get("dead", 0),
+            cancelled=f.by_state.get("cancelled", 0),
+            unreachable=f.unreachable_chats,
+            opted_out=f.opted_out_chats,
+            unrecorded=f.unrecorded,
+            reachable=f.unrecorded_reachable,
+            progress=progress,
+            recorded=f.recorded_since,
+        )
+
+    async def officials_digest(self) -> str:
+        """Weekly: each approved RT/RW head gets the count and list of residents still to
+        record in their area (a CSV document too when the list is long)."""
+        if not await sql.has_table(self.db, "officials"):
+            logger.info("Officials' digest skipped: there is no officials table yet")
+            return "skipped: no officials table"
+        now, today = self.clock.now(), self.clock.today()
+        week = today.strftime("%G-W%V")
+        messages = []
+        for area in await sql.approved_area_heads(self.db):
+            people = await sql.unrecorded_in_area(self.db, area, born_by(today))
+            if people:
+                reply = self._official_reply(area, people)
+                messages.append(
+                    NewMessage(
+                        channel=area.channel,
+                        chat_id=area.chat_id,
+                        kind=Kind.NOTICE,
+                        dedupe_key=f"digest:official:{area.id}:{week}",
+                        reply=reply,
+                        not_before=self.window.next_open(now),
+                    )
+                )
+        added = await outbox.enqueue(self.db, messages, now)
+        if added:
+            self.wake()
+        logger.info("Officials' digest: %d lists enqueued", added)
+        return f"{added} officials' lists enqueued"
+
+    def _official_reply(self, area: sql.OfficialArea, people: list[sql.Unrecorded]) -> Reply:
+        lang = area.language if area.language in LANGUAGES else self.settings.default_language
+        where = f"RT {area.rt} / RW {area.rw}" if area.role == "RT" else f"RW {area.rw}"
+        lines = [
+            t(lang, "digest_official", area=where, kelurahan=area.kelurahan, count=len(people))
+        ]
+        lines += [
+            f"{i}. {p.nama or '-'} (RT {p.rt}) {mask(p.nik)}"
+            for i, p in enumerate(people[:OFFICIAL_LIST_LINES], start=1)
+        ]
+        if len(people) <= OFFICIAL_LIST_LINES:
+            return Reply(text="\n".join(lines))
+        lines.append(t(lang, "digest_official_more", count=len(people) - OFFICIAL_LIST_LINES))
+        rows = ["nama,rt,rw,nik"] + [
+            ",".join(_csv_cell(v) for v in (p.nama, p.rt, p.rw, mask(p.nik))) for p in people
+        ]
+        csv = Document(
+            filename=f"belum-rekam-{where.replace(' / ', '-').replace(' ', '')}.csv",
+            mime_type="text/csv",
+            content=("\n".join(rows) + "\n").encode(),
+        )
+        return Reply(text="\n".join(lines), document=csv)
+
+
+async def outbox_report_text(db: Database, clock: Clock, lang: str) -> str:
+    """The operator view: counts by state and kind, send rate, queue age, dead letters."""
+    report = await outbox.report(db, clock.now())
+    lines = [t(lang, "outbox_title")]
+    for state in outbox.State:
+        kinds = report.counts.get(state.value, {})
+        if kinds:
+            detail = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+            lines.append(f"  {state.value}: {sum(kinds.values())} ({detail})")
+    minute = report.sent_last_minute
+    lines.append(t(lang, "outbox_rate", count=minute, rate=minute / 60))
+    if report.oldest_pending and report.next_due:
+        since, due = (_local(clock, x) for x in (report.oldest_pending, report.next_due))
+        lines.append(t(lang, "outbox_oldest", since=since, due=due))
+    else:
+        lines.append(t(lang, "outbox_empty"))
+    if report.dead:
+        lines.append(t(lang, "outbox_dead_title"))
+        lines += [
+            f"  #{d.id} {d.kind} {d.channel}:{d.chat_id} ×{d.attempts}: {d.last_error}"
+            for d in report.dead
+        ]
+        lines.append(t(lang, "outbox_retry_hint"))
+    return "\n".join(lines)
+
+
+def _csv_cell(value: str) -> str:
+    """A CSV field, quoted when needed; a leading =+-@ cannot start a spreadsheet formula."""
+    text = "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def _local(clock: Clock, stamp: str) -> str:
+    return from_iso(stamp).astimezone(clock.tz).strftime("%Y-%m-%d %H:%M")
