@@ -139,6 +139,7 @@ class Outreach:
             default_language=s.default_language,
             not_before=self.window.next_open(now),
             priority=outbox.PRIORITY_SUMMONS,
+            hold_since=today - timedelta(days=s.sync_grace_days),
         )
 
     async def summons(self) -> str:

@@ -18,6 +18,7 @@ from bot.core.clock import iso
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
+from storage.field import NOT_AWAITING_RESULTS
 from storage.outbox import NEEDS_RECORDING_SQL, NewMessage, cancel_pending_for_chat_in, enqueue_in
 
 _REACHABLE = "c.opted_out = 0 AND c.unreachable = 0 AND c.is_group = 0"
@@ -37,6 +38,7 @@ class SummonsPlan(BaseModel):
     default_language: str
     not_before: datetime
     priority: int
+    hold_since: date = date.max  # visits from this day on hold their area's summons
 
 
 _PLAN_LEDGER = f"""
@@ -50,6 +52,7 @@ LEFT JOIN summons s ON s.nik = r.nik
 WHERE r.status IN ({NEEDS_RECORDING_SQL})
   AND (r.kawin = 1 OR r.tanggal_lahir <= :born_by)
   AND coalesce(s.n, 0) < :max_n
+  AND {NOT_AWAITING_RESULTS}
   AND (s.last_on IS NULL OR s.last_on <= :due_on)
   AND NOT EXISTS (SELECT 1 FROM outbox o INDEXED BY outbox_pending_nik
                   WHERE o.nik = r.nik AND o.state = 'pending' AND o.kind = 'summons')
@@ -106,6 +109,7 @@ async def plan_summons_chunk(db: Database, lo: str, hi: str, plan: SummonsPlan) 
         "born_by": plan.born_by.isoformat(),
         "due_on": plan.due_on.isoformat(),
         "max_n": plan.max_n,
+        "hold_since": plan.hold_since.isoformat(),
     }
     async with db.write() as conn:
         await conn.execute(_PLAN_LEDGER, params)

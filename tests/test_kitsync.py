@@ -412,25 +412,12 @@ async def test_staff_upload_of_siak_statuses_enqueues_notices(
     assert [r["dedupe_key"] for r in await rows(fapp.db)] == [f"status:PRR:{siti.nik}"]
 
 
-async def test_the_hold_condition_fits_the_summons_planner(
+async def test_the_summons_round_skips_an_area_awaiting_kit_results(
     fapp: App, residents: dict[str, Resident]
 ) -> None:
-    """The one-line hook proposed for storage.outreach._PLAN_LEDGER, run on the real SQL."""
-    from storage import outreach as planner
-
     budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]  # Budi lives in the area
     await link_chat(fapp, "3001", budi.nik, nur.nik)
     await closed_visit(fapp, date(2026, 11, 26))
-    anchor = "AND coalesce(s.n, 0) < :max_n"
-    hooked = planner._PLAN_LEDGER.replace(anchor, f"{anchor}\n  AND {NOT_AWAITING_RESULTS}")
-    assert hooked != planner._PLAN_LEDGER
-    plan = outreach_for(fapp, summons_interval_days=0)._plan(fapp.clock.now())
-    params = {
-        "lo": "", "hi": "~", "today": plan.today.isoformat(), "now": "x",
-        "born_by": plan.born_by.isoformat(), "due_on": plan.due_on.isoformat(),
-        "max_n": plan.max_n, "hold_since": hold_since(plan.today, 7),
-    }  # fmt: skip
-    async with fapp.db.write() as conn:
-        await conn.execute(hooked, params)
+    await outreach_for(fapp, summons_interval_days=0).summons()
     planned = {r[0] for r in await fapp.db.fetchall("SELECT nik FROM summons")}
     assert planned == {nur.nik}  # Budi is held while the visit's results are awaited
