@@ -45,7 +45,7 @@ from bot.errors import ImportFileError
 from bot.regions import load_regions, region_files
 from bot.resident_rows import OPTIONAL, REQUIRED, RowChecker
 from bot.tables import Output, RowError, Table, column_names, map_columns, open_table, read_rows
-from storage import imports
+from storage import imports, outbox
 from storage.db import Database
 from storage.imports import Record
 
@@ -122,7 +122,10 @@ async def import_residents(
         progress=progress,
         batch_rows=batch_rows,
     )
-    return await asyncio.to_thread(_run, job)
+    summary = await asyncio.to_thread(_run, job)
+    if summary.status_changed:  # summons of residents who recorded stop at once
+        await outbox.cancel_summons_of_recorded(db, now or datetime.now(UTC))
+    return summary
 
 
 # --- running an import ---------------------------------------------------------------------

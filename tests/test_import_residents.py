@@ -728,3 +728,25 @@ async def test_a_fixed_rejects_file_imports_as_it_is(db: Database, tmp_path: Pat
     assert (summary.inserted, summary.rejected) == (1, 0)
     budi = await get_resident(db, BUDI["nik"])
     assert budi is not None and budi.rt == "003"
+
+
+async def test_a_status_change_cancels_pending_summons_at_once(
+    db: Database, tmp_path: Path
+) -> None:
+    from bot.core.messages import Reply
+    from storage import outbox
+
+    siti = {**SITI, "status_ektp": ""}  # both still have to record
+    await run(db, write_csv(tmp_path / "warga.csv", [siti, BUDI]))
+    summons = [
+        outbox.NewMessage(
+            channel="telegram", chat_id=chat, kind="summons", dedupe_key=f"summons:{nik}:1",
+            reply=Reply(text="Undangan rekam e-KTP"), nik=nik,
+        )
+        for chat, nik in (("1", BUDI["nik"]), ("2", SITI["nik"]))
+    ]  # fmt: skip
+    assert await outbox.enqueue(db, summons, NOW) == 2
+    budi = {**BUDI, "status_ektp": "SFE"}  # Budi recorded
+    await run(db, write_csv(tmp_path / "warga.csv", [siti, budi]), now=LATER)
+    states = await db.fetchall("SELECT nik, state FROM outbox ORDER BY chat_id")
+    assert [tuple(r) for r in states] == [(BUDI["nik"], "cancelled"), (SITI["nik"], "pending")]
