@@ -12,6 +12,7 @@ import logging
 
 from bot.core.messages import Reply
 from bot.outreach import outbox_report_text
+from handlers.access import is_staff
 from handlers.context import Context
 from handlers.router import Router
 from storage import outbox, outreach
@@ -45,17 +46,9 @@ async def resume(ctx: Context, arg: str) -> list[Reply]:
     return [ctx.reply("optin_done")]
 
 
-def is_staff(ctx: Context) -> bool:
-    """An administrator, or anyone writing in the staff chat."""
-    staff_chat = ctx.settings.staff_chat_id
-    return ctx.settings.is_admin(ctx.inbound.user_id) or (
-        staff_chat is not None and ctx.chat.chat_id == staff_chat
-    )
-
-
 async def outbox_view(ctx: Context, arg: str) -> list[Reply]:
     """Staff: the outbox report, or retry the dead letters."""
-    if not is_staff(ctx):
+    if not await is_staff(ctx):
         return [ctx.reply("not_understood")]
     if arg.strip().lower() in RETRY_WORDS:
         count = await outbox.retry_dead(ctx.db, ctx.clock.now())

@@ -346,6 +346,11 @@ async def test_outbox_command_is_staff_only(
     app: App, chat: ChatDriver, tmp_path: Path, clock: FrozenClock
 ) -> None:
     assert await chat.say("/outbox") == t("id", "not_understood")
+    group = ChatDriver(app, chat_id="-100123")  # someone in the staff group is not staff
+    app.conversation.settings = make_settings(tmp_path, staff_chat_id="-100123")
+    assert await group.send(text="/outbox", is_group=True, user_id="555") == [
+        Reply(text=t("id", "not_understood"))
+    ]
     app.conversation.settings = make_settings(tmp_path, admin_user_ids="1001")
     message = NewMessage(
         channel="telegram",
