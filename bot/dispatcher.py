@@ -135,7 +135,7 @@ class Dispatcher:
 
     async def _send(self, item: OutboxItem) -> None:
         try:
-            message_id = await self.sender.send(item.chat_id, item.reply)
+            message_id = await self.sender.send(item.chat_id, item.reply, kind=item.kind)
         except RateLimited as exc:
             self.counts["429"] += 1
             self.pacer.penalize(exc.retry_after)

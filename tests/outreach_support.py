@@ -26,6 +26,7 @@ class RecordingSender:
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
         self.sent: list[tuple[str, Reply]] = []
+        self.kinds: list[str | None] = []
         self.sent_at: list[float] = []
         self.calls = 0
         self._next: deque[Exception] = deque()
@@ -40,7 +41,7 @@ class RecordingSender:
         """Every send to this chat raises `error`."""
         self._broken[chat_id] = error
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
+    async def send(self, chat_id: str, reply: Reply, *, kind: str | None = None) -> str | None:
         self.calls += 1
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -49,6 +50,7 @@ class RecordingSender:
         if self._next:
             raise self._next.popleft()
         self.sent.append((chat_id, reply))
+        self.kinds.append(kind)
         self.sent_at.append(time.monotonic())
         self.changed.set()
         return str(len(self.sent))

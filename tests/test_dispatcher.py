@@ -102,6 +102,7 @@ async def test_nothing_at_21_local_until_the_window_opens(app: App, clock: Froze
         await sender.wait_for(1)
         await asyncio.sleep(0.3)
         assert [chat for chat, _ in sender.sent] == ["-1"]  # staff messages know no window
+        assert sender.kinds == ["staff"]  # the row's kind reaches the channel
         clock.travel(timedelta(hours=35))  # Monday 08:00 (Sunday is skipped)
         d.wake()
         await sender.wait_for(4)

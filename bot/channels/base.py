@@ -16,8 +16,12 @@ class Sender(Protocol):
 
     channel: Channel
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        """Send (rendering buttons/documents as the platform allows)."""
+    async def send(self, chat_id: str, reply: Reply, *, kind: str | None = None) -> str | None:
+        """Send (rendering buttons/documents as the platform allows).
+
+        `kind` is the outbox kind ('summons', 'reminder', …) of a business-initiated message;
+        WhatsApp uses it to pick the template outside the 24-hour window.
+        """
         ...
 
 

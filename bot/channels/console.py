@@ -62,7 +62,7 @@ class ConsoleChannel:
             language_hint=self.language,
         )
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
+    async def send(self, chat_id: str, reply: Reply, *, kind: str | None = None) -> str | None:
         """Print a reply and remember its buttons."""
         choices = [b for b in reply.buttons if b.kind is ButtonKind.PAYLOAD]
         if choices:

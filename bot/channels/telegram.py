@@ -275,9 +275,10 @@ class TelegramChannel:
 
     # -- outbound ------------------------------------------------------------------------
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        """Send one reply (Sender protocol); returns the id of its last message (not counting
-        a trailing share-contact keyboard message). Not paced: the caller paces bulk sends.
+    async def send(self, chat_id: str, reply: Reply, *, kind: str | None = None) -> str | None:
+        """Send one reply (Sender protocol; `kind` does not matter on Telegram); returns the id
+        of its last message (not counting a trailing share-contact keyboard message). Not
+        paced: the caller paces bulk sends.
         A chat id starting with '-' is a group (no share-contact keyboard).
 
         Raises ChatUnreachable, RateLimited, TransientError or ChannelError. A reply Telegram
