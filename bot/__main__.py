@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import App, build_app, build_outreach, run_channels
+from bot.app import App, build_outreach, open_app, run_channels
 from bot.errors import ConfigError, ImportFileError, JemputError, StorageError
 from bot.field_cli import add_field_commands
 from bot.order_cli import add_order_commands
@@ -104,15 +104,12 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run every configured channel until a signal arrives."""
     if settings.telegram_bot_token is None and not settings.whatsapp_enabled:
         raise ConfigError("Nothing to run: set TELEGRAM_BOT_TOKEN (or try `jemput demo`).")
-    app = await build_app(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    async with open_app(settings) as app:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
         await _run_channels(app, stop)
-    finally:
-        await app.close()
     logger.info("Stopped cleanly")
     return 0
 
@@ -129,8 +126,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from storage.residents import count_residents
 
     settings = settings.model_copy(update={"database_path": args.db})
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         today = app.clock.today()
         if await count_residents(app.db) == 0:
             await seed_demo(app.db, today, app.clock.now())
@@ -139,8 +135,6 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {r.nik}  KK {r.no_kk}  ({r.nama}, {r.status.value})")
         print("Type /status, a NIK, /bantuan, /bahasa … and 'keluar' to quit.\n")
         await ConsoleChannel(app.conversation, language=args.lang).run()
-    finally:
-        await app.close()
     return 0
 
 
@@ -161,11 +155,8 @@ async def cmd_import_regions(settings: Settings, args: argparse.Namespace) -> in
     """Load the city's areas (for /pengurus, /pesan and posters) from a Kepmendagri list."""
     from bot.app import load_areas
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         count = await load_areas(app.db, args.file, args.city or settings.city_code)
-    finally:
-        await app.close()
     print(f"Loaded {count} areas (kecamatan and kelurahan) of {args.city or settings.city_code}")
     return 0
 
@@ -174,8 +165,7 @@ async def cmd_import_residents(settings: Settings, args: argparse.Namespace) -> 
     """Import or update data wajib KTP from a CSV/XLSX file."""
     from bot.importer import import_residents, stderr_progress
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         summary = await import_residents(
             app.db,
             args.file,
@@ -184,8 +174,6 @@ async def cmd_import_residents(settings: Settings, args: argparse.Namespace) -> 
             regions=args.regions or settings.regions_file,
             progress=stderr_progress,
         )
-    finally:
-        await app.close()
     print(summary.line())
     return 0
 
@@ -203,14 +191,11 @@ async def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.outreach import outbox_report_text
     from storage.outbox import retry_dead
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         if args.retry_dead:
             count = await retry_dead(app.db, app.clock.now())
             print(f"{count} dead letters queued again")
         print(await outbox_report_text(app.db, app.clock, settings.default_language))
-    finally:
-        await app.close()
     return 0
 
 
@@ -218,8 +203,7 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     """List the scheduled jobs with their next and last runs."""
     from bot.scheduler import JobRunner, describe_jobs
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         for job in await describe_jobs(JobRunner(build_outreach(app))):
             when = job.next_run.strftime("%Y-%m-%d %H:%M %Z") if job.next_run else "-"
             last = "never"
@@ -228,8 +212,6 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
                 last = f"{job.last.slot} {state}: {job.last.error or job.last.result}"
             print(f"{job.name:<17} next {when:<22} {job.about}")
             print(f"{'':<17} last {last}")
-    finally:
-        await app.close()
     return 0
 
 
@@ -237,11 +219,8 @@ async def cmd_jobs_run(settings: Settings, args: argparse.Namespace) -> int:
     """Run one job now; a running `jemput run` sends what it enqueues within ~2 s."""
     from bot.scheduler import JobRunner
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         result = await JobRunner(build_outreach(app)).run_now(args.name)
-    finally:
-        await app.close()
     print(f"{args.name}: {result}")
     return 1 if result.startswith("failed") else 0
 

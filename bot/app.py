@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +84,16 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
         await load_areas(db, settings.regions_file, settings.city_code)
     conversation = Conversation(db, settings, clock, build_router())
     return App(settings=settings, db=db, clock=clock, conversation=conversation)
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
+    """`build_app` for one command: ``async with open_app(settings) as app:`` closes it after."""
+    app = await build_app(settings, clock)
+    try:
+        yield app
+    finally:
+        await app.close()
 
 
 def build_outreach(app: App) -> Outreach:

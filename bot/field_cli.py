@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_app, build_outreach
+from bot.app import build_outreach, open_app
 from bot.settings import Settings
 
 _Sub = Any  # argparse's private _SubParsersAction
@@ -61,14 +61,11 @@ async def cmd_import_recordings(settings: Settings, args: argparse.Namespace) ->
     """Kit sync from a CSV/XLSX file; pending summons of the recorded stop at once."""
     from bot.kitsync import import_recordings
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         summary = await import_recordings(
             app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
             max_mb=settings.import_max_mb, apply_rows=max(args.batch, 1), progress=_progress,
         )  # fmt: skip
-    finally:
-        await app.close()
     print(file=sys.stderr)
     print(summary.line())
     return 0
@@ -78,15 +75,12 @@ async def cmd_import_statuses(settings: Settings, args: argparse.Namespace) -> i
     """SIAK status import; PRR/DICETAK notices are enqueued at once."""
     from bot.siak import import_statuses
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         summary = await import_statuses(
             app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
             max_mb=settings.import_max_mb, progress=_progress,
         )  # fmt: skip
         notices = await build_outreach(app).triggers()
-    finally:
-        await app.close()
     print(file=sys.stderr)
     print(f"{summary.line()}; {notices}")
     return 0
@@ -96,14 +90,11 @@ async def cmd_import_students(settings: Settings, args: argparse.Namespace) -> i
     """Students from school lists (upsert by NIK)."""
     from bot.schools import import_students
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         summary = await import_students(
             app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
             max_mb=settings.import_max_mb,
         )  # fmt: skip
-    finally:
-        await app.close()
     print(summary.line())
     return 0
 
@@ -113,16 +104,13 @@ async def cmd_schools(settings: Settings, args: argparse.Namespace) -> int:
     from bot.schools import school_lines, write_targets
 
     months = settings.school_months if args.months is None else max(args.months, 0)
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         if args.targets:
             path, count = await write_targets(app.db, app.clock.today(), args.targets, args.out)
             print(f"{count} students to record at {args.targets}: {path}")
         else:
             for line in await school_lines(app.db, app.clock.today(), months):
                 print(line)
-    finally:
-        await app.close()
     return 0
 
 
@@ -130,10 +118,7 @@ async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     """Write the progress report (HTML with charts, CSV exports) to a folder."""
     from bot.report_page import write_report
 
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         written = await write_report(app.db, settings, app.clock, args.out, actor=_actor())
-    finally:
-        await app.close()
     print(f"Report written to {args.out}: {', '.join(p.name for p in written)}")
     return 0

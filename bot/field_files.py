@@ -12,20 +12,27 @@ and a masked NIK, safe to send back to the staff chat.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
-from bot.core.nik import mask
-from bot.errors import ImportFileError
-from bot.tables import Output, map_columns, open_table, parse_day
+from bot.core.nik import mask, parse_nik
+from bot.errors import ImportFileError, NikError
+from bot.tables import Output, RowError, map_columns, open_table, parse_day
 
 #: e-KTP recording started in 2011; an earlier recording date is a typing error.
 FIRST_RECORDING_DAY = date(2011, 1, 1)
 #: Rows with a single filled cell above the header (a title) that are skipped.
 TITLE_ROWS = 3
+#: Checked rows appended to the staging tables at a time (`stage_rows`).
+STAGE_ROWS = 10_000
+#: Sorted rows applied in one write transaction, unless the caller asks for fewer or more.
+APPLY_ROWS = 20_000
+
+_Staged = TypeVar("_Staged")
 
 
 def check_size(path: Path, max_mb: float) -> None:
@@ -66,6 +73,13 @@ class FieldTable:
         i = self.columns.get(column)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
+    def nik(self, cells: list[str], today: date) -> str:
+        """The row's NIK cell, checked by `parse_nik`; RowError when it is not a NIK."""
+        try:
+            return parse_nik(self.cell(cells, "nik"), today).nik
+        except NikError as exc:
+            raise RowError(exc.detail) from None
+
     def day(self, cells: list[str], column: str, today: date, earliest: date) -> str:
         """A date cell as ISO text (see `parse_day`); good dates are memoised (they repeat)."""
         text = self.cell(cells, column)
@@ -89,6 +103,37 @@ class FieldTable:
     def close(self) -> tuple[Path | None, Path | None]:
         """Close the listings: (rejects path, notes path), None when empty."""
         return self.rejects.close(), self.notes.close()
+
+
+def stage_rows(
+    table: FieldTable,
+    check: Callable[[FieldTable, int, list[str], date], _Staged],
+    stage: Callable[[Sequence[_Staged]], None],
+    today: date,
+) -> int:
+    """Check every row, stage the good ones STAGE_ROWS at a time and reject the others
+    (worker thread); the number of rows. ImportFileError when there are none."""
+    rows = 0
+    batch: list[_Staged] = []
+    for row, cells in table.rows:
+        rows += 1
+        try:
+            batch.append(check(table, row, cells, today))
+        except RowError as exc:
+            table.reject(row, cells, exc.reason)
+        if len(batch) >= STAGE_ROWS:
+            stage(batch)
+            batch = []
+    stage(batch)
+    if not rows:
+        raise ImportFileError(f"{table.path.name}: the file has a header but no data rows")
+    return rows
+
+
+def summary_line(brief: str, rejects: Path | None, notes: Path | None) -> str:
+    """An import summary's line for the CLI: the counts, then the listings' paths."""
+    files = [f"{k}: {p}" for k, p in (("rejects", rejects), ("notes", notes)) if p]
+    return f"{brief} ({'; '.join(files)})" if files else brief
 
 
 @contextmanager

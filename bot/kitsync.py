@@ -21,17 +21,20 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from bot.core.clock import iso
-from bot.core.nik import parse_nik
-from bot.errors import ImportFileError, NikError
+from bot.errors import ImportFileError
 from bot.field_files import (
+    APPLY_ROWS,
     FIRST_RECORDING_DAY,
     FieldTable,
+    file_hash,
     open_field_table,
+    stage_rows,
+    summary_line,
 )
-from bot.field_files import file_hash as hash_file
 from bot.tables import RowError, read_rows
 from storage import audit, outbox
 from storage import field as runs
@@ -42,8 +45,6 @@ logger = logging.getLogger(__name__)
 
 REQUIRED = ("nik", "tanggal_rekam", "kit")
 OPTIONAL = ("kode_kunjungan",)
-STAGE_ROWS = 10_000
-APPLY_ROWS = 20_000
 KIT_MAX = 60
 
 
@@ -77,10 +78,7 @@ class KitSyncSummary:
 
     def line(self) -> str:
         """One-line summary for the CLI (with the listings' paths)."""
-        text = self.brief()
-        files = [f"{k}: {p}" for k, p in (("rejects", self.rejects_path),
-                                           ("notes", self.notes_path)) if p]  # fmt: skip
-        return f"{text} ({'; '.join(files)})" if files else text
+        return summary_line(self.brief(), self.rejects_path, self.notes_path)
 
     def brief(self) -> str:
         """The counts, without paths (for chats)."""
@@ -130,7 +128,7 @@ async def import_recordings(
         except ImportFileError as exc:
             await audit.record(db, now, actor, "import.recordings", {"refused": str(exc)})
             raise
-        digest = await asyncio.to_thread(hash_file, job.path)
+        digest = await asyncio.to_thread(file_hash, job.path)
         run_id, summary.resumed = await asyncio.to_thread(
             runs.start_run, conn, "recordings", job.path.name, digest, job.actor, iso(job.now)
         )
@@ -172,19 +170,7 @@ async def _apply(job: _Job, conn: sqlite3.Connection, run_id: int, summary: KitS
 def _read(job: _Job, conn: sqlite3.Connection, summary: KitSyncSummary) -> None:
     """Check and stage every row, then sort and list what needs a note (worker thread)."""
     with open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb) as table:
-        batch: list[sql.Staged] = []
-        for row, cells in table.rows:
-            summary.rows += 1
-            try:
-                batch.append(_check(table, row, cells, job.today))
-            except RowError as exc:
-                table.reject(row, cells, exc.reason)
-            if len(batch) >= STAGE_ROWS:
-                sql.stage(conn, batch)
-                batch = []
-        sql.stage(conn, batch)
-        if not summary.rows:
-            raise ImportFileError(f"{job.path.name}: the file has a header but no data rows")
+        summary.rows = stage_rows(table, _check, partial(sql.stage, conn), job.today)
         _note_sorted(conn, table, summary)
         summary.rejected = table.counts.get("rejected", 0)
         summary.rejects_path, summary.notes_path = table.close()
@@ -192,10 +178,7 @@ def _read(job: _Job, conn: sqlite3.Connection, summary: KitSyncSummary) -> None:
 
 def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.Staged:
     """One row as (row, nik, tanggal_rekam, kit, code); RowError when it cannot be used."""
-    try:
-        nik = parse_nik(table.cell(cells, "nik"), today).nik
-    except NikError as exc:
-        raise RowError(exc.detail) from None
+    nik = table.nik(cells, today)
     day = table.day(cells, "tanggal_rekam", today, FIRST_RECORDING_DAY)
     kit = table.cell(cells, "kit")
     if len(kit) > KIT_MAX:

@@ -62,15 +62,7 @@ async def notify_staff(
     if not settings.staff_chat_id:
         logger.warning("STAFF_CHAT_ID is not set: staff notice %s not enqueued", dedupe_key)
         return False
-    return await notify_chat(
-        db,
-        Channel.TELEGRAM,
-        settings.staff_chat_id,
-        reply,
-        kind=outbox.Kind.STAFF,
-        dedupe_key=dedupe_key,
-        now=now,
-    )
+    return await _staff_notice(db, settings.staff_chat_id, reply, dedupe_key, now)
 
 
 async def notify_escalation(
@@ -79,12 +71,13 @@ async def notify_escalation(
     """To the head of office (ESCALATION_CHAT_ID on Telegram); False when it is not configured."""
     if not settings.escalation_chat_id:
         return False
+    return await _staff_notice(db, settings.escalation_chat_id, reply, dedupe_key, now)
+
+
+async def _staff_notice(
+    db: Database, chat_id: str, reply: Reply, dedupe_key: str, now: datetime
+) -> bool:
+    """A staff notice to a Telegram chat of the office."""
     return await notify_chat(
-        db,
-        Channel.TELEGRAM,
-        settings.escalation_chat_id,
-        reply,
-        kind=outbox.Kind.STAFF,
-        dedupe_key=dedupe_key,
-        now=now,
+        db, Channel.TELEGRAM, chat_id, reply, kind=outbox.Kind.STAFF, dedupe_key=dedupe_key, now=now
     )

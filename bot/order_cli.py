@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import poster
-from bot.app import build_app
+from bot.app import open_app
 from bot.errors import ConfigError, JemputError
 from bot.i18n import t
 from bot.settings import Settings
@@ -70,28 +70,23 @@ def _actor() -> str:
 
 async def cmd_team_add(settings: Settings, args: argparse.Namespace) -> int:
     """Add a team."""
-    app = await build_app(settings)
-    try:
-        team = await teams.add_team(
-            app.db, name=args.name, kits=args.kits,
-            per_kit=args.per_kit or settings.team_default_per_kit, vehicle=args.vehicle,
-            members=args.member, actor=_actor(), now=app.clock.now(),
-        )  # fmt: skip
-    except TeamNameTaken:
-        raise JemputError(f"a team named {args.name!r} exists") from None
-    finally:
-        await app.close()
+    async with open_app(settings) as app:
+        try:
+            team = await teams.add_team(
+                app.db, name=args.name, kits=args.kits,
+                per_kit=args.per_kit or settings.team_default_per_kit, vehicle=args.vehicle,
+                members=args.member, actor=_actor(), now=app.clock.now(),
+            )  # fmt: skip
+        except TeamNameTaken:
+            raise JemputError(f"a team named {args.name!r} exists") from None
     print(f"Team {team.name} (id {team.id}): {team.kits} × {team.per_kit} = {team.per_slot}/slot")
     return 0
 
 
 async def cmd_team_list(settings: Settings, args: argparse.Namespace) -> int:
     """List active teams."""
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         found = await teams.list_teams(app.db)
-    finally:
-        await app.close()
     for team in found:
         members = ",".join(team.members) or "-"
         print(f"{team.id}\t{team.name}\t{team.kits}×{team.per_kit}={team.per_slot}\t"
@@ -103,29 +98,23 @@ async def cmd_team_list(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_team_remove(settings: Settings, args: argparse.Namespace) -> int:
     """Remove a team; its coming visits go back to the staff queue and requesters are told."""
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         team = await teams.find_team(app.db, args.name)
         if team is None:
             raise JemputError(f"no team named {args.name!r}")
         now = app.clock.now()
         flagged = await visits.remove_team(app.db, team.id, _actor(), now, app.clock.today())
         await order_notices.flagged(app.db, settings, flagged, f"team{team.id}", now)
-    finally:
-        await app.close()
     print(f"Team {team.name} removed; {len(flagged)} visit(s) to re-plan")
     return 0
 
 
 async def cmd_day_close(settings: Settings, args: argparse.Namespace) -> int:
     """Close a day; its visits go back to the staff queue and requesters are told."""
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         now = app.clock.now()
         flagged = await visits.close_day(app.db, args.date, args.reason, _actor(), now)
         await order_notices.flagged(app.db, settings, flagged, f"day{args.date:%Y%m%d}", now)
-    finally:
-        await app.close()
     print(f"{args.date} closed; {len(flagged)} visit(s) to re-plan")
     return 0
 
@@ -134,28 +123,22 @@ async def cmd_visit_close(settings: Settings, args: argparse.Namespace) -> int:
     """Record a visit's tallies and thank the requester."""
     tallies = Tallies(terekam=args.terekam, gagal=args.gagal, tidak_hadir=args.tidak_hadir,
                       sudah_punya=args.sudah_punya, belum_16=args.belum_16)  # fmt: skip
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         order = await orders.find_order(app.db, args.code)
         if order is None:
             raise JemputError(f"no order {args.code}")
         key = await order_notices.close_and_thank(
             app.db, order.id, tallies, _actor(), app.clock.now(), app.clock.today()
         )
-    finally:
-        await app.close()
     print(t(settings.default_language, key, code=order.code))
     return 0 if key == "close_done" else 1
 
 
 async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     """Print the audit trail."""
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         entries = await audit.latest(app.db, args.limit, args.action)
         hours = await visits.handling_hours(app.db)
-    finally:
-        await app.close()
     for e in entries:
         print(f"{e.at}\t{e.actor}\t{e.action}\t{e.detail}")
     for team, count, avg in hours:
@@ -165,12 +148,9 @@ async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_poster(settings: Settings, args: argparse.Namespace) -> int:
     """Write poster-<kelurahan>.png and .pdf."""
-    app = await build_app(settings)
-    try:
+    async with open_app(settings) as app:
         area = await officials.find_kelurahan(app.db, args.kelurahan)
         parent = await officials.get_area(app.db, area.parent or "") if area else None
-    finally:
-        await app.close()
     if area is None or parent is None:
         raise ConfigError(f"Unknown kelurahan {args.kelurahan!r}")
     url = poster.deep_link(settings.bot_username, poster.start_payload(area.kode))

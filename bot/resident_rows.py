@@ -21,22 +21,10 @@ from storage import imports
 from storage.imports import Record
 
 REQUIRED = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "status_ektp")
-#: Column order the row checker reads (status_ektp fills the record's status field).
-FIELDS = (
-    "nik",
-    "no_kk",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "alamat",
-    "rt",
-    "rw",
-    "kelurahan",
-    "kecamatan",
-    "no_hp",
-    "status_ektp",
-    "kawin",
-    "sekolah",
+#: Column order the row checker reads: the record's fields but row_hash, which it computes
+#: (the file's status_ektp fills the record's status field).
+FIELDS = tuple(
+    "status_ektp" if c == "status" else c for c in imports.RECORD_COLUMNS if c != "row_hash"
 )
 OPTIONAL = tuple(f for f in FIELDS if f not in REQUIRED)
 EARLIEST_BIRTH = date(1900, 1, 1)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from bot.core.clock import iso
 from bot.core.messages import Document
-from bot.core.nik import mask, parse_nik
+from bot.core.nik import mask
 from bot.core.status import RECORDING_MIN_AGE, WAJIB_KTP_AGE
-from bot.errors import ImportFileError, NikError
+from bot.errors import ImportFileError
 from bot.field_files import FieldTable, file_hash, open_field_table
 from bot.outreach import born_by
 from bot.tables import RowError
@@ -111,10 +111,7 @@ def _import(
 
 
 def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.Student:
-    try:
-        nik = parse_nik(table.cell(cells, "nik"), today).nik
-    except NikError as exc:
-        raise RowError(exc.detail) from None
+    nik = table.nik(cells, today)
     nama, sekolah = table.cell(cells, "nama"), " ".join(table.cell(cells, "sekolah").split())
     if not nama or not sekolah:
         raise RowError("nama is empty" if not nama else "sekolah is empty")

@@ -17,17 +17,20 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from bot.core.clock import iso
-from bot.core.nik import parse_nik
 from bot.core.status import parse_status
-from bot.errors import ImportFileError, NikError
+from bot.errors import ImportFileError
 from bot.field_files import (
+    APPLY_ROWS,
     FIRST_RECORDING_DAY,
     FieldTable,
     file_hash,
     open_field_table,
+    stage_rows,
+    summary_line,
 )
 from bot.tables import RowError, read_rows
 from storage import audit, outbox
@@ -38,8 +41,6 @@ from storage.db import Database
 logger = logging.getLogger(__name__)
 
 REQUIRED = ("nik", "status", "tanggal")
-STAGE_ROWS = 10_000
-APPLY_ROWS = 20_000
 
 
 @dataclass
@@ -66,10 +67,7 @@ class StatusImportSummary:
 
     def line(self) -> str:
         """One-line summary for the CLI (with the listings' paths)."""
-        text = self.brief()
-        files = [f"{k}: {p}" for k, p in (("rejects", self.rejects_path),
-                                           ("notes", self.notes_path)) if p]  # fmt: skip
-        return f"{text} ({'; '.join(files)})" if files else text
+        return summary_line(self.brief(), self.rejects_path, self.notes_path)
 
     def brief(self) -> str:
         """The counts, without paths (for chats)."""
@@ -118,19 +116,7 @@ async def import_statuses(
 
 def _read(table: FieldTable, conn: sqlite3.Connection, s: StatusImportSummary, today: date) -> None:
     """Check and stage every row; reject unknown NIKs and duplicates (worker thread)."""
-    batch: list[sql.Staged] = []
-    for row, cells in table.rows:
-        s.rows += 1
-        try:
-            batch.append(_check(table, row, cells, today))
-        except RowError as exc:
-            table.reject(row, cells, exc.reason)
-        if len(batch) >= STAGE_ROWS:
-            sql.stage(conn, batch)
-            batch = []
-    sql.stage(conn, batch)
-    if not s.rows:
-        raise ImportFileError(f"{table.path.name}: the file has a header but no data rows")
+    s.rows = stage_rows(table, _check, partial(sql.stage, conn), today)
     unknown, dups = sql.sort_staged(conn)
     reasons = {row: "NIK is not in the data wajib KTP" for row, _ in unknown}
     reasons.update({row: f"duplicate of row {first}" for row, first in dups})
@@ -141,10 +127,7 @@ def _read(table: FieldTable, conn: sqlite3.Connection, s: StatusImportSummary, t
 
 def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.Staged:
     """One row as (row, nik, tanggal, status code); RowError when it cannot be used."""
-    try:
-        nik = parse_nik(table.cell(cells, "nik"), today).nik
-    except NikError as exc:
-        raise RowError(exc.detail) from None
+    nik = table.nik(cells, today)
     code = table.cell(cells, "status")
     if not code:
         raise RowError("status is empty")

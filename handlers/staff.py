@@ -44,27 +44,32 @@ def _handled(ctx: Context, order: Order) -> Reply:
     )
 
 
-async def _claim(ctx: Context, order: Order) -> Reply | None:
-    """None when the presser holds the order now; else why not."""
-    if order.status is not OrderStatus.BARU:
-        return _handled(ctx, order)
-    name = await staff_name(ctx)
-    if await orders.claim(ctx.db, order.id, ctx.inbound.user_id or "", name, ctx.clock.now()):
-        return None
+async def _lost(ctx: Context, order: Order) -> Reply:
+    """Why the presser lost the order: handled already, or another staff member holds it."""
     fresh = await orders.get_order(ctx.db, order.id) or order
     if fresh.status is not OrderStatus.BARU:
         return _handled(ctx, fresh)
     return ctx.reply("order_taken_by", code=order.code, by=fresh.handler_name)
 
 
-async def schedule_button(ctx: Context, arg: str) -> list[Reply]:
-    """Jadwalkan: the requester's dates where a team is free, with trip hints."""
+async def _claimed_order(ctx: Context, arg: str) -> tuple[Order | None, list[Reply]]:
+    """The order a staff button names once the presser holds it, or the reply why not."""
     order, problem = await _order_for_staff(ctx, arg)
     if order is None:
+        return None, problem
+    if order.status is not OrderStatus.BARU:
+        return None, [_handled(ctx, order)]
+    name = await staff_name(ctx)
+    if not await orders.claim(ctx.db, order.id, ctx.inbound.user_id or "", name, ctx.clock.now()):
+        return None, [await _lost(ctx, order)]
+    return order, []
+
+
+async def schedule_button(ctx: Context, arg: str) -> list[Reply]:
+    """Jadwalkan: the requester's dates where a team is free, with trip hints."""
+    order, problem = await _claimed_order(ctx, arg)
+    if order is None:
         return problem
-    refused = await _claim(ctx, order)
-    if refused is not None:
-        return [refused]
     cal, today = await calendar(ctx), ctx.clock.today()
     capacity = [t.capacity() for t in await teams.list_teams(ctx.db)]
     days = [d for d in order.dates if d > today and cal.has_slots(d)]
@@ -99,12 +104,9 @@ async def trip_hints(ctx: Context, order: Order, days: list[date]) -> str:
 
 async def day_button(ctx: Context, arg: str) -> list[Reply]:
     """'sjd:<order>:<yyyymmdd>': the free teams on that day and slot."""
-    order, problem = await _order_for_staff(ctx, arg)
+    order, problem = await _claimed_order(ctx, arg)
     if order is None:
         return problem
-    refused = await _claim(ctx, order)
-    if refused is not None:
-        return [refused]
     day = _day(arg.split(":")[-1])
     if day is None or day not in order.dates:
         return [ctx.reply("stale_button")]
@@ -163,12 +165,9 @@ async def team_button(ctx: Context, arg: str) -> list[Reply]:
 
 async def reject_button(ctx: Context, arg: str) -> list[Reply]:
     """Tolak: common reasons as buttons, or free text with /tolak."""
-    order, problem = await _order_for_staff(ctx, arg)
+    order, problem = await _claimed_order(ctx, arg)
     if order is None:
         return problem
-    refused = await _claim(ctx, order)
-    if refused is not None:
-        return [refused]
     buttons = [
         Button(title=ctx.t(f"reject_{code}"), payload=f"str:{order.id}:{code}")
         for code in REJECT_REASONS
@@ -191,10 +190,7 @@ async def reject_order(ctx: Context, order: Order, reason: str) -> list[Reply]:
     """BARU → DITOLAK (single winner), then tell the requester."""
     name, now = await staff_name(ctx), ctx.clock.now()
     if not await orders.reject(ctx.db, order.id, reason, ctx.inbound.user_id or "", name, now):
-        fresh = await orders.get_order(ctx.db, order.id) or order
-        if fresh.status is OrderStatus.BARU:
-            return [ctx.reply("order_taken_by", code=order.code, by=fresh.handler_name)]
-        return [_handled(ctx, fresh)]
+        return [await _lost(ctx, order)]
     await order_notices.tell_requester(ctx.db, order, "requester_rejected", now, reason=reason)
     logger.info("Order %s rejected by %s", order.code, ctx.inbound.user_id)
     return [ctx.reply("staff_rejected", code=order.code, reason=reason, by=name)]

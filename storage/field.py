@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -44,6 +44,21 @@ def connect(path: Path, cache_mib: int = 32) -> sqlite3.Connection:
     conn.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
     conn.execute("PRAGMA temp_store = FILE")
     return conn
+
+
+def create_tables(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
+    """Fresh staging tables on the worker connection (drop and create statements)."""
+    for statement in statements:
+        conn.execute(statement)
+
+
+def in_temp_transaction(
+    conn: sqlite3.Connection, sql: str, rows: Iterable[Sequence[object]]
+) -> None:
+    """One statement for every row, in one plain BEGIN: for temp tables (no database lock)."""
+    conn.execute("BEGIN")
+    conn.executemany(sql, rows)
+    conn.execute("COMMIT")
 
 
 def in_transaction(

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 
 from bot.core.status import Status
-from storage.field import in_transaction
+from storage.field import create_tables, in_temp_transaction, in_transaction
 from storage.outbox import NEEDS_RECORDING_SQL
 
 #: row, nik, tanggal_rekam, kit, kode_kunjungan.
@@ -75,15 +75,12 @@ _TALLY = (
 
 def create_staging(conn: sqlite3.Connection) -> None:
     """Fresh staging tables on the worker connection."""
-    for statement in _TEMP:
-        conn.execute(statement)
+    create_tables(conn, _TEMP)
 
 
 def stage(conn: sqlite3.Connection, rows: Sequence[Staged]) -> None:
     """Append checked rows (temp table: no lock on the database)."""
-    conn.execute("BEGIN")
-    conn.executemany("INSERT INTO temp.kit_rows VALUES (?, ?, ?, ?, ?)", rows)
-    conn.execute("COMMIT")
+    in_temp_transaction(conn, "INSERT INTO temp.kit_rows VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def sort_staged(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
@@ -99,9 +96,9 @@ def sort_staged(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
 
 def mark_duplicates(conn: sqlite3.Connection, rows: Sequence[int]) -> None:
     """Leave these rows out of the apply step."""
-    conn.execute("BEGIN")
-    conn.executemany("UPDATE temp.kit_sorted SET dup = 1 WHERE row = ?", [(r,) for r in rows])
-    conn.execute("COMMIT")
+    in_temp_transaction(
+        conn, "UPDATE temp.kit_sorted SET dup = 1 WHERE row = ?", [(r,) for r in rows]
+    )
 
 
 def unknown_codes(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.status import NEEDS_RECORDING, RECORDED, Status
+from storage.field import create_tables, in_temp_transaction
 
 #: row, nik, tanggal, status.
 Staged = tuple[int, str, str, str]
@@ -46,15 +47,12 @@ class ChunkResult:
 
 def create_staging(conn: sqlite3.Connection) -> None:
     """Fresh staging tables on the worker connection."""
-    for statement in _TEMP:
-        conn.execute(statement)
+    create_tables(conn, _TEMP)
 
 
 def stage(conn: sqlite3.Connection, rows: Sequence[Staged]) -> None:
     """Append checked rows (temp table: no lock on the database)."""
-    conn.execute("BEGIN")
-    conn.executemany("INSERT INTO temp.st_rows VALUES (?, ?, ?, ?)", rows)
-    conn.execute("COMMIT")
+    in_temp_transaction(conn, "INSERT INTO temp.st_rows VALUES (?, ?, ?, ?)", rows)
 
 
 def sort_staged(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:

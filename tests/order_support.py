@@ -43,6 +43,15 @@ async def open_app(tmp_path: Path, clock: FrozenClock, **overrides: Any) -> App:
     return app
 
 
+async def team_app(tmp_path: Path, clock: FrozenClock, *, staff: bool = False) -> App:
+    """`open_app` with the team Alpha (member STAFF2); `staff`: STAFF2 (Sari) is staff too."""
+    app = await open_app(tmp_path, clock)
+    await add_team(app)
+    if staff:
+        await teams.add_staff(app.db, STAFF2, "Sari", "test", clock.now())
+    return app
+
+
 async def add_team(app: App, name: str = "Alpha", kits: int = 2, per_kit: int = 25) -> int:
     """A team; returns its id."""
     team = await teams.add_team(

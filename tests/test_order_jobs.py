@@ -20,17 +20,15 @@ from tests.order_support import (
     STAFF2,
     STAFF_CHAT,
     TUE,
-    add_team,
-    open_app,
     outbox_rows,
     saved_order,
+    team_app,
 )
 
 
 @pytest.fixture
 async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await open_app(tmp_path, clock)
-    await add_team(application)  # member: STAFF2
+    application = await team_app(tmp_path, clock)  # member: STAFF2
     yield application
     await application.close()
 

@@ -18,20 +18,18 @@ from tests.order_support import (
     THU,
     TUE,
     WED,
-    add_team,
     approved_official,
-    open_app,
     order_status,
     outbox_rows,
     payloads,
     saved_order,
+    team_app,
 )
 
 
 @pytest.fixture
 async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await open_app(tmp_path, clock)
-    await add_team(application)
+    application = await team_app(tmp_path, clock)
     yield application
     await application.close()
 

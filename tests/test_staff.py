@@ -23,19 +23,17 @@ from tests.order_support import (
     WED,
     add_team,
     home_person,
-    open_app,
     order_status,
     outbox_rows,
     payloads,
     saved_order,
+    team_app,
 )
 
 
 @pytest.fixture
 async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await open_app(tmp_path, clock)
-    await add_team(application, "Alpha", kits=2)
-    await teams.add_staff(application.db, STAFF2, "Sari", "test", clock.now())
+    application = await team_app(tmp_path, clock, staff=True)
     yield application
     await application.close()
 

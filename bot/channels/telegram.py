@@ -48,6 +48,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.base import NoPacer, Pacer
+from bot.channels.inbox_loop import pending_by_chat, process_in_order
 from bot.core.clock import Clock
 from bot.core.messages import (
     Button,
@@ -228,24 +229,19 @@ class TelegramChannel:
     async def _drain(self) -> None:
         """Handle pending inbox rows: chats concurrently, each chat's updates in order."""
         async with self._drain_lock:
-            while rows := await inbox.pending(self.db, CHANNEL):
-                by_chat: dict[str, list[InboxItem]] = {}
-                for row in rows:
-                    by_chat.setdefault(row.chat_id, []).append(row)
-                chats = (self._process_chat(items) for items in by_chat.values())
+            while by_chat := await pending_by_chat(self.db, CHANNEL):
+                chats = (self._process_chat(items) for items in by_chat)
                 for outcome in await asyncio.gather(*chats, return_exceptions=True):
                     if isinstance(outcome, BaseException):  # storage failed: let run() end
                         raise outcome
 
     async def _process_chat(self, items: list[InboxItem]) -> None:
-        for item in items:
-            error = ""
-            try:
-                await self._handle(Update.de_json(json.loads(item.payload), self.bot))
-            except Exception as exc:  # one bad update must not stop the others
-                logger.exception("Telegram update %s failed", item.update_id)
-                error = f"{type(exc).__name__}: {exc}"[:500]
-            await inbox.mark_processed(self.db, CHANNEL, item.update_id, self.clock.now(), error)
+        await process_in_order(
+            self.db, CHANNEL, self.clock, items, self._handle_row, logger, "Telegram"
+        )
+
+    async def _handle_row(self, item: InboxItem) -> None:
+        await self._handle(Update.de_json(json.loads(item.payload), self.bot))
 
     async def _handle(self, update: Update) -> None:
         """One update: answer a button press, hand the message to the core, send the replies."""

@@ -29,6 +29,7 @@ from bot.channels.graph_api import (
     PairRateLimited,
     WindowClosed,
 )
+from bot.channels.inbox_loop import pending_by_chat, process_in_order
 from bot.channels.whatsapp_inbound import Sender, extract, parse_row, sender_of, to_inbound
 from bot.channels.whatsapp_send import CHANNEL, WhatsAppSender
 from bot.channels.whatsapp_templates import OPEN_PAYLOAD
@@ -136,21 +137,13 @@ class WhatsAppChannel:
     async def drain(self) -> None:
         """Handle pending inbox rows: chats concurrently, each chat's rows in order."""
         async with self._drain_lock:
-            while rows := await inbox.pending(self.db, CHANNEL):
-                by_chat: dict[str, list[InboxItem]] = {}
-                for row in rows:
-                    by_chat.setdefault(row.chat_id, []).append(row)
-                await asyncio.gather(*(self._process_chat(items) for items in by_chat.values()))
+            while by_chat := await pending_by_chat(self.db, CHANNEL):
+                await asyncio.gather(*(self._process_chat(items) for items in by_chat))
 
     async def _process_chat(self, items: list[InboxItem]) -> None:
-        for item in items:
-            error = ""
-            try:
-                await self._process(item)
-            except Exception as exc:  # one bad row must not stop the others
-                logger.exception("WhatsApp update %s failed", item.update_id)
-                error = f"{type(exc).__name__}: {exc}"[:500]
-            await inbox.mark_processed(self.db, CHANNEL, item.update_id, self.clock.now(), error)
+        await process_in_order(
+            self.db, CHANNEL, self.clock, items, self._process, logger, "WhatsApp"
+        )
 
     async def _process(self, item: InboxItem) -> None:
         kind, data, contact = parse_row(item)
