@@ -125,6 +125,8 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo import seed_demo, showcase_residents
     from storage.residents import count_residents
 
+    if not args.verbose:  # the chat is the output; logs would interleave with it
+        logging.getLogger().setLevel(logging.WARNING)
     settings = settings.model_copy(update={"database_path": args.db})
     async with open_app(settings) as app:
         today = app.clock.today()
