@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from storage import outbox
 from storage import outreach as sql
 from storage.db import Database
 from storage.outbox import Kind, NewMessage
-from storage.outreach import SummonsPlan, TriggerCandidate
+from storage.outreach import NextVisit, SummonsPlan, TriggerCandidate
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ class Outreach:
         }
 
     def summons_text(self, lang: str, n: int) -> str:
-        """Summons number n (1..SUMMONS_MAX) with {name} and {nik} left for the database."""
+        """Summons number n (1..SUMMONS_MAX) with {name}, {nik} and {visit} left for the
+        database."""
         key = "summons_3"
         if n == 1:
             key = "summons_1"
@@ -115,9 +116,20 @@ class Outreach:
             key = "summons_2"
         deadline = self.settings.campaign_deadline
         extra = t(lang, "summons_deadline", date=format_date(lang, deadline)) if deadline else ""
-        return t(lang, key, name="{name}", nik="{nik}", deadline=extra, **self._office(lang))
+        office = self._office(lang)
+        return t(lang, key, name="{name}", nik="{nik}", visit="{visit}", deadline=extra, **office)
 
-    def _plan(self, now: datetime) -> SummonsPlan:
+    @staticmethod
+    def visit_line(lang: str, visit: NextVisit) -> str:
+        """What {visit} becomes in summons 1 for residents of the visit's kelurahan."""
+        slot = t(lang, f"slot_{visit.slot}")  # 'Pagi (08.00–12.00)' → 'pagi (…)' mid-sentence
+        day = format_date(lang, visit.day)
+        slot = slot[:1].lower() + slot[1:]
+        return t(
+            lang, "summons_visit", kelurahan=visit.kelurahan, date=day, slot=slot, place=visit.place
+        )
+
+    def _plan(self, now: datetime, visits: Sequence[NextVisit] = ()) -> SummonsPlan:
         today = self.clock.today()
         s = self.settings
         buttons = {
@@ -140,13 +152,19 @@ class Outreach:
             not_before=self.window.next_open(now),
             priority=outbox.PRIORITY_SUMMONS,
             hold_since=today - timedelta(days=s.sync_grace_days),
+            visits=[
+                (v.kecamatan, v.kelurahan, lang, self.visit_line(lang, v))
+                for v in visits
+                for lang in LANGUAGES
+            ],
         )
 
     async def summons(self) -> str:
         """Plan a summons round: the next summons for every due, reachable wajib-KTP resident."""
         now = self.clock.now()
         cancelled = await outbox.cancel_summons_of_recorded(self.db, now)
-        plan = self._plan(now)
+        sent_from = self.window.next_open(now).astimezone(self.window.tz).date()
+        plan = self._plan(now, await sql.next_visits(self.db, sent_from))
         added = 0
         for lo, hi in await sql.link_chunks(self.db, PLAN_CHUNK):
             added += await sql.plan_summons_chunk(self.db, lo, hi, plan)

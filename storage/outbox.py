@@ -8,6 +8,7 @@ wanted), then settled: `sent`, `failed` (unreachable, never retried), `dead` (ga
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -96,11 +97,35 @@ STALE_REASON = f"""CASE
     WHEN o.nik IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_links l WHERE l.nik = o.nik
                  AND l.channel = o.channel AND l.chat_id = o.chat_id) THEN 'unlinked'
 END"""
+#: Ids of a chat's rows (`:channel`, `:chat_id`) that anyone looks up by chat: rows with their
+#: own text, dead or failed ones (index outbox_chat), and the pending rows with a shared text
+#: about the chat's linked residents (planned summons, which no index orders by chat). A pending
+#: row about a resident no longer linked is not found: the claim cancels it ('unlinked').
+CHAT_ROWS = """
+SELECT id FROM outbox INDEXED BY outbox_chat WHERE channel = :channel AND chat_id = :chat_id
+    AND (text_id IS NULL OR state IN ('dead', 'failed'))
+UNION ALL
+SELECT o.id FROM chat_links l JOIN outbox o INDEXED BY outbox_pending_nik ON o.nik = l.nik
+WHERE l.channel = :channel AND l.chat_id = :chat_id AND o.state = 'pending'
+    AND o.channel = l.channel AND o.chat_id = l.chat_id AND o.text_id IS NOT NULL
+"""
 _DUE = (
     "FROM outbox o WHERE o.channel = ? AND o.state = 'pending' AND o.not_before <= ?"
     " AND (o.outreach = 0 OR ?)"
 )
-_ITEM_COLUMNS = "id, channel, chat_id, is_group, kind, dedupe_key, nik, payload, outreach, attempts"
+#: The reply of the outbox row `outbox` as JSON: its payload, or its shared text (`text_id`)
+#: with {nik} (masked) and {name} filled in from its resident as they are now.
+RENDERED_PAYLOAD = """CASE WHEN outbox.text_id IS NULL THEN outbox.payload ELSE (
+    SELECT json_object('text', replace(replace(t.body,
+               '{nik}', substr(outbox.nik, 1, 4) || '********' || substr(outbox.nik, 13, 4)),
+               '{name}', coalesce((SELECT nullif(r.nama, '') FROM residents r
+                                   WHERE r.nik = outbox.nik), '-')),
+           'buttons', json(t.buttons))
+    FROM outbox_texts t WHERE t.id = outbox.text_id) END"""
+_ITEM_COLUMNS = (
+    "id, channel, chat_id, is_group, kind, dedupe_key, nik, outreach, attempts,"
+    f" {RENDERED_PAYLOAD} AS payload"
+)
 
 
 def _rows(messages: Iterable[NewMessage], now: datetime) -> list[tuple[Any, ...]]:
@@ -129,6 +154,24 @@ async def enqueue(db: Database, messages: Sequence[NewMessage], now: datetime) -
     """Enqueue messages (duplicates by dedupe key are ignored); returns how many were new."""
     async with db.write() as conn:
         return await enqueue_in(conn, messages, now)
+
+
+async def store_texts(
+    conn: aiosqlite.Connection, texts: Sequence[tuple[str, str]], now: datetime
+) -> list[int]:
+    """Ids of these (body, buttons JSON) texts, stored if new, inside the caller's transaction."""
+    digests = [hashlib.sha256(f"{body}\0{buttons}".encode()).hexdigest() for body, buttons in texts]
+    await conn.executemany(
+        "INSERT INTO outbox_texts (digest, body, buttons, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (digest) DO NOTHING",
+        [(d, body, buttons, iso(now)) for d, (body, buttons) in zip(digests, texts, strict=True)],
+    )
+    async with conn.execute(
+        "SELECT digest, id FROM outbox_texts WHERE digest IN (SELECT value FROM json_each(?))",
+        (_json_list(digests),),
+    ) as cur:
+        ids = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    return [ids[d] for d in digests]
 
 
 async def has_due(db: Database, channel: str, now: datetime, *, window_open: bool) -> bool:
@@ -164,11 +207,16 @@ async def claim(
         if not wanted:
             return []
         marks = ",".join("?" * len(wanted))
+        # `+state`: look the ids up, never walk every pending row through outbox_state
         async with conn.execute(
             "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, updated_at = ?,"
-            f" attempts = attempts + 1 WHERE id IN ({marks}) AND state = 'pending'"
-            f" RETURNING {_ITEM_COLUMNS}",
+            f" attempts = attempts + 1 WHERE id IN ({marks}) AND +state = 'pending' RETURNING id",
             (worker, stamp, stamp, *wanted),
+        ) as cur:
+            taken = [int(r[0]) for r in await cur.fetchall()]
+        marks = ",".join("?" * len(taken))
+        async with conn.execute(  # rendered here: RETURNING cannot seek the resident by key
+            f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE id IN ({marks})", taken
         ) as cur:
             rows = await cur.fetchall()
     items = [_item(r) for r in rows]
@@ -278,9 +326,9 @@ async def cancel_pending_for_chat_in(
 ) -> int:
     """Cancel a chat's pending rows (outreach only unless `all_`), inside a transaction."""
     cur = await conn.execute(
-        "UPDATE outbox SET state = 'cancelled', last_error = ?, updated_at = ?"
-        " WHERE channel = ? AND chat_id = ? AND +state = 'pending' AND (outreach = 1 OR ?)",
-        (reason, stamp, channel, chat_id, int(all_)),
+        "UPDATE outbox SET state = 'cancelled', last_error = :reason, updated_at = :stamp"
+        f" WHERE id IN ({CHAT_ROWS}) AND +state = 'pending' AND (outreach = 1 OR :all)",
+        {"reason": reason, "stamp": stamp, "channel": channel, "chat_id": chat_id, "all": all_},
     )
     return max(cur.rowcount, 0)
 

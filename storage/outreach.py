@@ -1,14 +1,14 @@
 """SQL for outreach jobs: summons rounds, date triggers, digests, opt-out, unreachable, job runs.
 
 Rounds are set-based (`INSERT … SELECT` in chunks of NIKs with a linked chat), so planning a
-million residents never loops over them in Python. Every write is idempotent: the summons ledger
-only moves forward when the interval allows it, the trigger ledger is unique per resident and
-event, and the outbox ignores a dedupe key it already holds.
+million residents never loops over them in Python; a summons row refers to its round's shared
+text (`outbox_texts`) instead of carrying a rendered copy. Every write is idempotent: the
+summons ledger only moves forward when the interval allows it, the trigger ledger is unique per
+resident and event, and the outbox ignores a dedupe key it already holds.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -18,8 +18,13 @@ from bot.core.clock import iso
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
-from storage.field import NOT_AWAITING_RESULTS
-from storage.outbox import NEEDS_RECORDING_SQL, NewMessage, cancel_pending_for_chat_in, enqueue_in
+from storage.outbox import (
+    NEEDS_RECORDING_SQL,
+    NewMessage,
+    cancel_pending_for_chat_in,
+    enqueue_in,
+    store_texts,
+)
 
 _REACHABLE = "c.opted_out = 0 AND c.unreachable = 0 AND c.is_group = 0"
 _AFTER_LAST_NIK = "~"  # sorts after every digit string: the open end of the last chunk
@@ -27,7 +32,12 @@ _RECORDED_SQL = ", ".join(f"'{s.value}'" for s in sorted(RECORDED))
 
 
 class SummonsPlan(BaseModel):
-    """One round's parameters; `texts` is [(lang, n, body, buttons JSON)] with {name}/{nik}."""
+    """One round's parameters.
+
+    `texts` is [(lang, n, body, buttons JSON)] with {name}, {nik} and {visit} placeholders;
+    `visits` is [(kecamatan, kelurahan, lang, line)]: what {visit} becomes for residents of that
+    kelurahan (names compared without case), nothing elsewhere.
+    """
 
     today: date
     now: datetime
@@ -39,47 +49,104 @@ class SummonsPlan(BaseModel):
     not_before: datetime
     priority: int
     hold_since: date = date.max  # visits from this day on hold their area's summons
+    visits: list[tuple[str, str, str, str]] = []
 
 
-_PLAN_LEDGER = f"""
-INSERT INTO summons (nik, n, last_on, last_at)
-SELECT r.nik, coalesce(s.n, 0) + 1, :today, :now
-FROM (SELECT DISTINCT l.nik FROM chat_links l
-      JOIN chats c ON c.channel = l.channel AND c.chat_id = l.chat_id
-      WHERE l.nik >= :lo AND l.nik < :hi AND {_REACHABLE}) AS k
-JOIN residents r ON r.nik = k.nik
+#: A round's working set, private to the connection and emptied in the transaction that fills
+#: it: the round's texts (ids in outbox_texts) by language, number and kelurahan ('' for
+#: everyone else), and one chunk's due summons, one row per reachable chat.
+_TEMP_TABLES = (
+    """CREATE TEMP TABLE IF NOT EXISTS summons_texts (
+        lang TEXT NOT NULL, n INTEGER NOT NULL, kecamatan TEXT NOT NULL, kelurahan TEXT NOT NULL,
+        text_id INTEGER NOT NULL, PRIMARY KEY (lang, n, kecamatan, kelurahan))""",
+    """CREATE TEMP TABLE IF NOT EXISTS summons_due (
+        nik TEXT NOT NULL, n INTEGER NOT NULL, kecamatan TEXT NOT NULL, kelurahan TEXT NOT NULL,
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, lang TEXT NOT NULL)""",
+)
+#: Who is held while a visit's kit results are awaited (storage.field.NOT_AWAITING_RESULTS,
+#: turned into look-ups): the visits' areas ('' = any kelurahan, RW or RT), listed people and
+#: school students, and schools. A resident then costs a few probes of these small tables
+#: instead of a pass over every awaited visit.
+_HOLD_TABLES = (
+    """CREATE TEMP TABLE IF NOT EXISTS summons_held_areas (
+        kecamatan TEXT NOT NULL, kelurahan TEXT NOT NULL, rw TEXT NOT NULL, rt TEXT NOT NULL,
+        PRIMARY KEY (kecamatan, kelurahan, rw, rt))""",
+    "CREATE TEMP TABLE IF NOT EXISTS summons_held_niks (nik TEXT PRIMARY KEY)",
+    """CREATE TEMP TABLE IF NOT EXISTS summons_held_schools (
+        sekolah TEXT PRIMARY KEY COLLATE NOCASE)""",
+)
+_AWAITED = "results_awaited a WHERE a.day BETWEEN :hold_since AND :today"
+_PLAN_HOLDS = (
+    f"""INSERT OR IGNORE INTO temp.summons_held_areas (kecamatan, kelurahan, rw, rt)
+    SELECT a.kecamatan, a.kelurahan, a.rw, a.rt FROM {_AWAITED} AND a.kecamatan <> ''""",
+    f"""INSERT OR IGNORE INTO temp.summons_held_schools (sekolah)
+    SELECT a.sekolah FROM {_AWAITED} AND a.sekolah <> ''""",
+    f"""INSERT OR IGNORE INTO temp.summons_held_niks (nik)
+    SELECT p.nik FROM order_people p JOIN {_AWAITED} AND a.order_id = p.order_id
+    UNION
+    SELECT st.nik FROM temp.summons_held_schools h
+    CROSS JOIN students st ON st.sekolah = h.sekolah""",
+)
+_NOT_HELD = """NOT (r.kecamatan IN (SELECT kecamatan FROM temp.summons_held_areas) AND EXISTS (
+      SELECT 1 FROM temp.summons_held_areas h WHERE h.kecamatan = r.kecamatan
+      AND h.kelurahan IN ('', r.kelurahan) AND h.rw IN ('', r.rw) AND h.rt IN ('', r.rt)))
+  AND r.nik NOT IN (SELECT nik FROM temp.summons_held_niks)
+  AND (r.sekolah = '' OR NOT EXISTS (
+      SELECT 1 FROM temp.summons_held_schools h WHERE h.sekolah = r.sekolah))"""
+_CLEAR = tuple(
+    f"DELETE FROM temp.{name}"
+    for name in (
+        "summons_texts", "summons_due", "summons_held_areas", "summons_held_niks",
+        "summons_held_schools",
+    )
+)  # fmt: skip
+#: Area names are compared trimmed and without case (registry exports often use capitals).
+_PLAN_TEXT = """
+INSERT OR IGNORE INTO temp.summons_texts (lang, n, kecamatan, kelurahan, text_id)
+VALUES (?, ?, lower(trim(?)), lower(trim(?)), ?)
+"""
+#: Residents drive the join: a range scan of the table, cheap tests on the row first, then a
+#: seek into chat_links and chats (its narrow index) only for those who must record.
+_PLAN_DUE = f"""
+INSERT INTO temp.summons_due (nik, n, kecamatan, kelurahan, channel, chat_id, lang)
+SELECT r.nik, coalesce(s.n, 0) + 1, lower(trim(r.kecamatan)), lower(trim(r.kelurahan)),
+       c.channel, c.chat_id,
+       CASE WHEN EXISTS (SELECT 1 FROM temp.summons_texts t WHERE t.lang = c.language)
+            THEN c.language ELSE :default_language END
+FROM residents r
+CROSS JOIN chat_links l ON l.nik = r.nik
+CROSS JOIN chats c INDEXED BY chats_reach ON c.channel = l.channel AND c.chat_id = l.chat_id
 LEFT JOIN summons s ON s.nik = r.nik
-WHERE r.status IN ({NEEDS_RECORDING_SQL})
+WHERE r.nik >= :lo AND r.nik < :hi
+  AND r.status IN ({NEEDS_RECORDING_SQL})
   AND (r.kawin = 1 OR r.tanggal_lahir <= :born_by)
+  AND {_REACHABLE}
   AND coalesce(s.n, 0) < :max_n
-  AND {NOT_AWAITING_RESULTS}
   AND (s.last_on IS NULL OR s.last_on <= :due_on)
+  AND {_NOT_HELD}
   AND NOT EXISTS (SELECT 1 FROM outbox o INDEXED BY outbox_pending_nik
                   WHERE o.nik = r.nik AND o.state = 'pending' AND o.kind = 'summons')
   AND r.nik NOT IN (SELECT nik FROM outbox WHERE state = 'sending' AND kind = 'summons'
                     AND nik IS NOT NULL)
+"""
+_PLAN_LEDGER = """
+INSERT INTO summons (nik, n, last_on, last_at)
+SELECT nik, n, :today, :now FROM temp.summons_due WHERE true GROUP BY nik
 ON CONFLICT (nik) DO UPDATE SET n = excluded.n, last_on = excluded.last_on,
     last_at = excluded.last_at
 """
-_PLAN_OUTBOX = f"""
-INSERT INTO outbox (channel, chat_id, is_group, kind, dedupe_key, nik, payload, priority,
-                    outreach, not_before, created_at, updated_at)
-WITH texts (lang, n, body, buttons) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-           json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(:texts))
-SELECT c.channel, c.chat_id, 0, 'summons', 'summons:' || s.nik || ':' || s.n, s.nik,
-       json_object('text', replace(replace(t.body,
-                       '{{nik}}', substr(s.nik, 1, 4) || '********' || substr(s.nik, 13, 4)),
-                       '{{name}}', coalesce(nullif(r.nama, ''), '-')),
-                   'buttons', json(t.buttons)),
-       :priority, 1, :not_before, :now, :now
-FROM summons s
-JOIN residents r ON r.nik = s.nik
-JOIN chat_links l ON l.nik = s.nik
-JOIN chats c ON c.channel = l.channel AND c.chat_id = l.chat_id
-JOIN texts t ON t.n = s.n AND t.lang = CASE WHEN c.language IN (SELECT lang FROM texts)
-                                            THEN c.language ELSE :default_language END
-WHERE s.nik >= :lo AND s.nik < :hi AND s.last_at = :now AND {_REACHABLE}
+#: A row per due chat referring to its text (the kelurahan's variant if there is one).
+_PLAN_OUTBOX = """
+INSERT INTO outbox (channel, chat_id, is_group, kind, dedupe_key, nik, payload, text_id,
+                    priority, outreach, not_before, created_at, updated_at)
+SELECT d.channel, d.chat_id, 0, 'summons', 'summons:' || d.nik || ':' || d.n, d.nik, '',
+       coalesce(v.text_id, t.text_id), :priority, 1, :not_before, :now, :now
+FROM temp.summons_due d
+JOIN temp.summons_texts t
+     ON t.lang = d.lang AND t.n = d.n AND t.kecamatan = '' AND t.kelurahan = ''
+LEFT JOIN temp.summons_texts v
+     ON v.lang = d.lang AND v.n = d.n AND v.kecamatan = d.kecamatan AND v.kelurahan = d.kelurahan
+WHERE true
 ON CONFLICT (channel, chat_id, dedupe_key) DO NOTHING
 """
 
@@ -99,31 +166,86 @@ async def link_chunks(db: Database, size: int) -> list[tuple[str, str]]:
         lo = row[0]
 
 
+def _text_variants(plan: SummonsPlan) -> list[tuple[str, int, str, str, str, str]]:
+    """(lang, n, kecamatan, kelurahan, body, buttons): each text for everyone (area '', no
+    visit line) and, if it has {visit}, for each kelurahan with a visit line in its language."""
+    out = []
+    for lang, n, body, buttons in plan.texts:
+        out.append((lang, n, "", "", body.replace("{visit}", ""), buttons))
+        if "{visit}" in body:
+            out += [
+                (lang, n, kecamatan, kelurahan, body.replace("{visit}", line), buttons)
+                for kecamatan, kelurahan, line_lang, line in plan.visits
+                if line_lang == lang
+            ]
+    return out
+
+
 async def plan_summons_chunk(db: Database, lo: str, hi: str, plan: SummonsPlan) -> int:
-    """Plan the next summons for due residents in [lo, hi); returns the outbox rows added."""
-    params = {
-        "lo": lo if lo else "",
+    """Plan the next summons for due residents in [lo, hi); returns the outbox rows added.
+
+    One pass over residents, links and chats finds who is due (into a temp table); the ledger
+    and the outbox (a text reference per row) are written from it, all in one transaction.
+    """
+    due = {
+        "lo": lo,
         "hi": hi,
-        "today": plan.today.isoformat(),
-        "now": iso(plan.now),
         "born_by": plan.born_by.isoformat(),
         "due_on": plan.due_on.isoformat(),
         "max_n": plan.max_n,
+        "today": plan.today.isoformat(),
         "hold_since": plan.hold_since.isoformat(),
+        "default_language": plan.default_language,
     }
+    now = iso(plan.now)
+    variants = _text_variants(plan)
     async with db.write() as conn:
-        await conn.execute(_PLAN_LEDGER, params)
+        for sql in (*_TEMP_TABLES, *_HOLD_TABLES, *_CLEAR):
+            await conn.execute(sql)
+        for sql in _PLAN_HOLDS:
+            await conn.execute(sql, {k: due[k] for k in ("hold_since", "today")})
+        ids = await store_texts(conn, [(v[4], v[5]) for v in variants], plan.now)
+        await conn.executemany(
+            _PLAN_TEXT, [(*v[:4], text_id) for v, text_id in zip(variants, ids, strict=True)]
+        )
+        await conn.execute(_PLAN_DUE, due)
+        await conn.execute(_PLAN_LEDGER, {"today": due["today"], "now": now})
         cur = await conn.execute(
             _PLAN_OUTBOX,
-            {
-                **{k: params[k] for k in ("lo", "hi", "now")},
-                "texts": json.dumps(plan.texts, ensure_ascii=False),
-                "default_language": plan.default_language,
-                "priority": plan.priority,
-                "not_before": iso(plan.not_before),
-            },
+            {"priority": plan.priority, "not_before": iso(plan.not_before), "now": now},
         )
-        return max(cur.rowcount, 0)
+        added = max(cur.rowcount, 0)
+        for sql in _CLEAR:
+            await conn.execute(sql)
+        return added
+
+
+class NextVisit(BaseModel):
+    """The earliest scheduled community visit of a kelurahan (summons 1 mentions it)."""
+
+    kecamatan: str
+    kelurahan: str
+    day: date
+    slot: str  # 'PAGI' | 'SIANG'
+    place: str  # the order's address
+
+
+#: Community (KOLEKTIF) visits only: home, school and office visits are not open to everyone.
+_NEXT_VISITS = """
+SELECT kecamatan, kelurahan, day, slot, place FROM (
+    SELECT o.kecamatan, o.kelurahan, v.day, v.slot, o.address AS place,
+           row_number() OVER (PARTITION BY lower(trim(o.kecamatan)), lower(trim(o.kelurahan))
+                              ORDER BY v.day, v.slot, v.id) AS nearest
+    FROM visits v JOIN orders o ON o.id = v.order_id
+    WHERE v.status = 'TERJADWAL' AND v.day >= ? AND o.kind = 'KOLEKTIF' AND o.kelurahan <> '')
+WHERE nearest = 1 ORDER BY kecamatan, kelurahan
+"""
+
+
+async def next_visits(db: Database, since: date) -> list[NextVisit]:
+    """Per kelurahan, its first scheduled community visit on or after `since`."""
+    rows = await db.fetchall(_NEXT_VISITS, (since.isoformat(),))
+    return [NextVisit.model_validate(dict(r)) for r in rows]
 
 
 class TriggerCandidate(BaseModel):

@@ -3,8 +3,9 @@
 What goes: the chat's links to residents, its conversation state and shared phone number, the
 content of its stored inbound updates (the update ids stay, so a restart never processes them
 again), verification failures, the outbox rows not sent yet (deleted) and the text of those
-already sent (blanked; their dedupe keys stay so no job sends them again), and on WhatsApp the
-held replies, numbered choices, sent-message texts and the profile name and phone.
+already sent (blanked; their dedupe keys stay so no job sends them again; a summons planned
+with a shared text holds none), and on WhatsApp the held replies, numbered choices,
+sent-message texts and the profile name and phone.
 What stays: residents, status history, orders and officials (registry and office records), the
 chat row's language and opt-out, and the audit trail (which gets a row for the erasure).
 """
@@ -18,19 +19,21 @@ from pydantic import BaseModel
 from bot.core.clock import iso
 from storage import audit
 from storage.db import Database
+from storage.outbox import CHAT_ROWS
 
 _BLANK_REPLY = '{"text": ""}'
 _CHAT = "channel = :channel AND chat_id = :chat_id"
-_STEPS: tuple[tuple[str, str], ...] = (
+_STEPS: tuple[tuple[str, str], ...] = (  # the outbox first: it finds rows through the links
+    ("outbox_pending", f"DELETE FROM outbox WHERE id IN ({CHAT_ROWS})"
+                       " AND +state IN ('pending', 'dead')"),
+    ("outbox_sent", f"UPDATE outbox SET payload = '{_BLANK_REPLY}' WHERE id IN ({CHAT_ROWS})"
+                    " AND +state IN ('sent', 'failed', 'cancelled') AND text_id IS NULL"
+                    f" AND payload <> '{_BLANK_REPLY}'"),
     ("links", f"DELETE FROM chat_links WHERE {_CHAT}"),
     ("state", f"UPDATE chats SET state = '', state_data = '{{}}', phone = '', updated_at = :at"
               f" WHERE {_CHAT}"),
     ("inbox", f"UPDATE inbox SET payload = '{{}}' WHERE {_CHAT} AND payload <> '{{}}'"),
     ("failures", f"DELETE FROM verify_failures WHERE {_CHAT}"),
-    ("outbox_pending", f"DELETE FROM outbox WHERE {_CHAT} AND state IN ('pending', 'dead')"),
-    ("outbox_sent", f"UPDATE outbox SET payload = '{_BLANK_REPLY}' WHERE {_CHAT}"
-                    " AND state IN ('sent', 'failed', 'cancelled')"
-                    f" AND payload <> '{_BLANK_REPLY}'"),
 )  # fmt: skip
 _WHATSAPP: tuple[tuple[str, str], ...] = (
     ("wa_held", "DELETE FROM wa_held WHERE chat_id = :chat_id"),

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from bot.core.clock import iso
 from storage.db import Database
+from storage.outbox import cancel_pending_for_chat_in
 
 #: Later statuses win; a late 'sent' never downgrades 'read'. 'failed' is final.
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 9}
@@ -233,11 +234,7 @@ async def mark_unreachable(
             " WHERE channel = 'whatsapp' AND chat_id = ?",
             (reason, stamp, chat_id),
         )
-        await conn.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = 'unreachable', updated_at = ?"
-            " WHERE channel = 'whatsapp' AND chat_id = ? AND state = 'pending'",
-            (stamp, chat_id),
-        )
+        await cancel_pending_for_chat_in(conn, "whatsapp", chat_id, "unreachable", stamp, all_=True)
         if wamid:
             await conn.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?"

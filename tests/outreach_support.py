@@ -15,6 +15,7 @@ from bot.demo import make_kk, make_nik
 from bot.outreach import Outreach, SendWindow
 from storage import chats
 from storage.db import Database
+from storage.outbox import RENDERED_PAYLOAD
 from storage.residents import Resident
 
 
@@ -91,9 +92,15 @@ def outreach_for(app: App, **window_settings: Any) -> Outreach:
 async def rows(
     db: Database, where: str = "1", params: tuple[Any, ...] = ()
 ) -> list[dict[str, Any]]:
-    """Outbox rows as dicts (tests only read SQL directly)."""
-    found = await db.fetchall(f"SELECT * FROM outbox WHERE {where} ORDER BY id", params)
-    return [dict(r) for r in found]
+    """Outbox rows as dicts (tests only read SQL directly); `payload` is the reply as the
+    dispatcher would send it now (a summons row's shared text filled in)."""
+    found = await db.fetchall(
+        f"SELECT *, {RENDERED_PAYLOAD} AS rendered FROM outbox WHERE {where} ORDER BY id", params
+    )
+    out = [dict(r) for r in found]
+    for row in out:
+        row["payload"] = row.pop("rendered")
+    return out
 
 
 async def execute(db: Database, sql: str, params: tuple[Any, ...] = ()) -> None:

@@ -1,8 +1,9 @@
 """Outreach texts: summons (escalating 1 → last), date-triggered notices, opt-out, staff views.
 
 Tone (GLOSSARY.md): "Bapak/Ibu", short sentences, one request per message, what to bring and
-where to go; consequences stated as facts, never as threats. In summons `{name}` and `{nik}`
-(masked) are filled in per resident by the database when a round is planned.
+where to go; consequences stated as facts, never as threats. In summons `{name}`, `{nik}`
+(masked) and `{visit}` (summons 1: the kelurahan's next community visit, or nothing) are filled
+in per resident by the database when a round is planned.
 """
 
 from __future__ import annotations
@@ -16,12 +17,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": (
             "Yth. Bapak/Ibu, menurut data kami {name} (NIK {nik}) belum melakukan perekaman "
             "e-KTP.\n\nSilakan datang ke {office}, {address}, pada jam pelayanan: {hours}. "
-            "Bawa {requirements}. Perekaman tidak dipungut biaya." + _STOP_HINT_ID
+            "Bawa {requirements}. Perekaman tidak dipungut biaya.{visit}" + _STOP_HINT_ID
         ),
         "en": (
             "Dear Sir/Madam, according to our records {name} (NIK {nik}) has not recorded "
             "for the e-KTP yet.\n\nPlease come to {office}, {address}, during service hours: "
-            "{hours}. Bring {requirements}. Recording is free of charge." + _STOP_HINT_EN
+            "{hours}. Bring {requirements}. Recording is free of charge.{visit}" + _STOP_HINT_EN
+        ),
+    },
+    # {visit} of summons 1: the nearest scheduled community visit in the resident's kelurahan
+    "summons_visit": {
+        "id": (
+            "\n\nTim jemput bola juga akan melayani perekaman di Kel. {kelurahan} pada {date}, "
+            "{slot}, di {place}."
+        ),
+        "en": (
+            "\n\nThe mobile recording team will also be in Kel. {kelurahan} on {date}, {slot}, "
+            "at {place}."
         ),
     },
     "summons_2": {
