@@ -14,7 +14,9 @@ row (direct replies take interactive slots and go first), send it in its own tas
 
 Rows enqueued by this process wake the loop at once (`wake()`); rows from other processes are
 found by polling every second. On start, rows this worker left in `sending` (crash, kill -9) go
-back to `pending`: only messages that were in flight can be sent twice.
+back to `pending`: only messages that were in flight can be sent twice, and not before a chat's
+interval has passed (they may have arrived just before the crash). Each send tells the pacer
+when it really leaves (`Pacer.departing`), so one delayed by a busy event loop is counted then.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ MAX_ATTEMPTS = 8
 POLL_S = 1.0
 LEASE = timedelta(minutes=5)  # a row in `sending` longer than this belongs to a dead worker
 DRAIN_S = 10.0
+RECOVERY_PAUSE_S = 1.0  # Telegram's interval between two messages to one chat
 
 
 class Dispatcher:
@@ -61,11 +64,13 @@ class Dispatcher:
         max_in_flight: int = 16,
         poll_s: float = POLL_S,
         max_attempts: int = MAX_ATTEMPTS,
+        recovery_pause_s: float = RECOVERY_PAUSE_S,
     ) -> None:
         self.db, self.sender, self.pacer, self.clock, self.window = db, sender, pacer, clock, window
         self.channel = sender.channel.value
         self.worker = worker or f"{self.channel}@{socket.gethostname()}"
         self.batch, self.poll_s, self.max_attempts = batch, poll_s, max_attempts
+        self.recovery_pause_s = recovery_pause_s
         self._slots = asyncio.Semaphore(max_in_flight)
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
@@ -83,6 +88,10 @@ class Dispatcher:
         )
         if recovered:
             logger.warning("Recovered %d %s outbox rows left in sending", recovered, self.channel)
+            # they may have reached their chats just before the crash: sending them again at
+            # once would be a second message to each chat within its interval (a 429)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.recovery_pause_s)
         logger.info("Dispatcher for %s started as %s", self.channel, self.worker)
         try:
             while not stop.is_set():
@@ -134,6 +143,7 @@ class Dispatcher:
             self._slots.release()
 
     async def _send(self, item: OutboxItem) -> None:
+        self.pacer.departing(item.chat_id)  # a send delayed after its slot counts from now
         try:
             message_id = await self.sender.send(item.chat_id, item.reply, kind=item.kind)
         except RateLimited as exc:

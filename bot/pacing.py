@@ -8,6 +8,12 @@
   group; a chat's senders queue on their own, so one busy chat never blocks the others;
 - **priority**: a waiting interactive acquisition (a direct reply) gets the next slot before any
   waiting bulk one, so a resident never waits behind a summons round for more than one slot;
+- **counted when sent**: a send can leave later than its slot (the event loop was busy), and
+  then close to the next one. Each grant is recorded and, when the caller reports the real
+  departure (`departing(chat_id)`, the dispatcher does), moved to it; a slot is only granted
+  while fewer than `rate` recorded sends fall within the last second (plus the headroom), so
+  late sends never add up to one too many in any second the platform counts. Sends not
+  reported count at their grant;
 - **429**: `penalize(retry_after)` holds every slot until the pause ends. Pauses only ever grow
   (the latest end wins) and the gate re-checks before each grant, so nothing is released early
   (python-telegram-bot 22.8's AIORateLimiter can be). Each 429 also slows the rate by 20 %,
@@ -20,6 +26,7 @@ import asyncio
 import heapq
 import itertools
 import time
+from collections import deque
 from collections.abc import Callable
 
 from bot.settings import Settings
@@ -29,6 +36,7 @@ _MIN_FACTOR = 0.5
 _SLOWDOWN = 0.9
 _RECOVERY_PER_GRANT = 0.002
 _PRUNE_AT = 4096
+_WINDOW_S = 1.0  # the platform counts messages over a sliding second
 
 
 class RatePacer:
@@ -52,7 +60,11 @@ class RatePacer:
         self._factor = 1.0
         self._tat = 0.0  # when the next overall slot is due
         self._paused_until = 0.0
-        self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._per_window = max(1, int(rate_per_s))
+        self._window = _WINDOW_S / keep
+        self._recent: deque[list[float]] = deque(maxlen=2 * self._per_window)  # [sent at]
+        self._undeparted: dict[str, list[float]] = {}  # chat → [granted at, chat spacing]
+        self._queue: list[tuple[int, int, asyncio.Future[None], str, float]] = []
         self._seq = itertools.count()
         self._gate: asyncio.Task[None] | None = None
         self._chat_next: dict[str, float] = {}
@@ -84,8 +96,8 @@ class RatePacer:
                 wait = self._chat_next.get(chat_id, 0.0) - self._now()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                await self._slot(_INTERACTIVE if interactive else _BULK)
                 spacing = self._group_interval if is_group else self._chat_interval
+                await self._slot(_INTERACTIVE if interactive else _BULK, chat_id, spacing)
                 self._chat_next[chat_id] = self._now() + spacing
         finally:
             self._chat_users[chat_id] -= 1
@@ -99,9 +111,18 @@ class RatePacer:
         self._paused_until = max(self._paused_until, self._now() + max(retry_after, 0.0))
         self._factor = max(_MIN_FACTOR, self._factor * _SLOWDOWN)
 
-    async def _slot(self, klass: int) -> None:
+    def departing(self, chat_id: str) -> None:
+        """The send granted to `chat_id` leaves now: count it (and space the chat) from now."""
+        record = self._undeparted.pop(chat_id, None)
+        if record is None:
+            return
+        now = self._now()
+        record[0] = max(record[0], now)
+        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), now + record[1])
+
+    async def _slot(self, klass: int, chat_id: str, spacing: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (klass, next(self._seq), future)
+        entry = (klass, next(self._seq), future, chat_id, spacing)
         heapq.heappush(self._queue, entry)
         if self._gate is None or self._gate.done():
             self._gate = asyncio.create_task(self._run_gate())
@@ -117,21 +138,34 @@ class RatePacer:
         """Grant slots, highest class first, while anyone waits."""
         while self._queue:
             now = self._now()
-            ready = max(self._tat, self._paused_until)
+            ready = max(self._tat, self._paused_until, self._window_opens())
             if ready > now:
                 await asyncio.sleep(ready - now)
                 continue
-            _, _, future = heapq.heappop(self._queue)
+            _, _, future, chat_id, spacing = heapq.heappop(self._queue)
             if future.done():
                 continue
             future.set_result(None)
+            record = [now, spacing]
+            self._recent.append(record)
+            self._undeparted[chat_id] = record
             self.granted += 1
             self._factor = min(1.0, self._factor + _RECOVERY_PER_GRANT)
             self._tat = max(self._tat, now - self._tolerance) + self._interval / self._factor
 
+    def _window_opens(self) -> float:
+        """When fewer than `rate` recorded sends fall within the last window."""
+        if len(self._recent) < self._per_window:
+            return 0.0
+        sent = sorted(record[0] for record in self._recent)
+        return sent[-self._per_window] + self._window
+
     def _prune(self) -> None:
-        if len(self._chat_next) < _PRUNE_AT:
-            return
-        now = self._now()
-        for chat_id in [c for c, at in self._chat_next.items() if at <= now]:
-            del self._chat_next[chat_id]
+        if len(self._chat_next) >= _PRUNE_AT:
+            now = self._now()
+            for chat_id in [c for c, at in self._chat_next.items() if at <= now]:
+                del self._chat_next[chat_id]
+        if len(self._undeparted) >= _PRUNE_AT:  # grants never reported (direct replies)
+            old = self._now() - 2 * self._window
+            for chat_id in [c for c, r in self._undeparted.items() if r[0] <= old]:
+                del self._undeparted[chat_id]

@@ -247,6 +247,36 @@ async def test_rows_left_sending_by_a_crash_are_sent_after_restart(app: App) -> 
     assert sorted(await states(app)) == ["sending", "sent", "sent", "sent"]
 
 
+async def test_after_a_crash_recovered_rows_wait_a_chat_interval(app: App) -> None:
+    await notices(app, 2)
+    await outbox.claim(app.db, "telegram", "telegram@here", app.clock.now(), 2, window_open=True)
+    sender = RecordingSender()
+    started = time.monotonic()
+    async with running(dispatcher(app, sender, worker="telegram@here", recovery_pause_s=0.3)):
+        await sender.wait_for(2)
+    assert sender.sent_at[0] - started >= 0.3  # they may have reached their chats just now
+
+
+class DepartureLog(NoPacer):
+    """A pacer that notes which sends said they were leaving, and when (relative to the send)."""
+
+    def __init__(self, sender: RecordingSender) -> None:
+        self.sender = sender
+        self.departed: list[tuple[str, int]] = []
+
+    def departing(self, chat_id: str) -> None:
+        self.departed.append((chat_id, len(self.sender.sent)))
+
+
+async def test_each_send_tells_the_pacer_when_it_leaves(app: App) -> None:
+    await notices(app, 3)
+    sender = RecordingSender()
+    pacer = DepartureLog(sender)
+    async with running(dispatcher(app, sender, pacer)):
+        await sender.wait_for(3)
+    assert sorted(pacer.departed) == [("100", 0), ("101", 1), ("102", 2)]  # before each send
+
+
 # --- the pacer ---------------------------------------------------------------------------
 
 
@@ -256,6 +286,21 @@ async def test_pacer_spaces_sends_evenly_under_the_rate() -> None:
     for i in range(26):
         await pacer.acquire(str(i), interactive=False)
     assert 0.48 <= time.monotonic() - started <= 0.7  # 25 intervals of 20 ms, no burst
+
+
+async def test_a_send_that_leaves_late_is_counted_when_it_leaves() -> None:
+    pacer = RatePacer(20, 1000, 1000, headroom=0.0)  # 20 a second, a slot every 50 ms
+    started = time.monotonic()
+    await pacer.acquire("late", interactive=False)
+    await asyncio.sleep(0.3)
+    pacer.departing("late")  # a busy event loop held it 0.3 s after its slot
+    for i in range(19):  # the next slot comes at once: it leaves together with "late"
+        await pacer.acquire(str(i), interactive=False)
+        pacer.departing(str(i))
+    await pacer.acquire("21st", interactive=False)
+    # 20 sends left from 0.3 s on, so the 21st waits until 1.3 s (the spacing alone: 1.25 s)
+    assert time.monotonic() - started >= 1.29
+    pacer.departing("never granted")  # nothing to move
 
 
 async def test_pacer_per_chat_and_per_group_spacing() -> None:

@@ -36,6 +36,11 @@ class Pacer(Protocol):
         """The platform answered 429: hold every send on this channel for `retry_after` s."""
         ...
 
+    def departing(self, chat_id: str) -> None:
+        """The message granted to `chat_id` leaves now (optional: a caller that says so lets
+        the pacer count a send delayed after its grant when it really goes)."""
+        ...
+
 
 class NoPacer:
     """No pacing (console, tests)."""
@@ -45,3 +50,6 @@ class NoPacer:
 
     def penalize(self, retry_after: float) -> None:
         """Ignores the hint."""
+
+    def departing(self, chat_id: str) -> None:
+        """Nothing to count."""
