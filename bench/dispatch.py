@@ -37,8 +37,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock, iso
-from bot.outreach import Outreach, SendWindow
+from bot.outreach.jobs import Outreach
 from bot.settings import Settings
 from storage.db import PRAGMAS, Database
 from storage.migrate import apply_migrations

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from bench.import_residents import TODAY, generate
 from bot.core.clock import Clock
-from bot.importer import import_residents
-from bot.kitsync import import_recordings
-from bot.progress import compute, laporan, render_chart
+from bot.imports.recordings import import_recordings
+from bot.imports.residents import import_residents
+from bot.reports.progress import compute, laporan, render_chart
 from bot.settings import Settings
 from storage.db import Database
 

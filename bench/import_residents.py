@@ -30,7 +30,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.importer import import_residents
+from bot.imports.residents import import_residents
 from storage.db import Database
 from storage.residents import get_resident
 

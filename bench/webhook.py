@@ -246,9 +246,9 @@ async def outbound(args: argparse.Namespace, folder: Path) -> None:
     """The real dispatcher + WhatsApp pacer against a fake Graph API enforcing WHATSAPP_RATE."""
     from bot.app import build_app, build_whatsapp_pacer
     from bot.channels.whatsapp import WhatsAppChannel
+    from bot.core.calendar import SendWindow
     from bot.core.clock import Clock
-    from bot.dispatcher import Dispatcher
-    from bot.outreach import SendWindow
+    from bot.outreach.dispatcher import Dispatcher
     from tests.conftest import make_settings
 
     graph = FakeGraphApi(token=TOKEN, phone_number_id=PNID, rate_per_s=args.whatsapp_rate)

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import documents
 from bot.channels.base import Pacer, Sender
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
-from bot.dispatcher import Dispatcher
 from bot.errors import ConfigError
-from bot.outreach import Outreach, SendWindow
-from bot.pacing import RatePacer
-from bot.regions import read_city_areas
-from bot.scheduler import JobRunner, new_scheduler
+from bot.imports import uploads as documents
+from bot.imports.regions import read_city_areas
+from bot.outreach.dispatcher import Dispatcher
+from bot.outreach.jobs import Outreach
+from bot.outreach.pacing import RatePacer
+from bot.outreach.scheduler import JobRunner, new_scheduler
 from bot.settings import Settings
 from handlers import (
     my_orders,
@@ -35,7 +36,7 @@ from handlers import (
     uploads,
 )
 from handlers.router import Conversation, Router
-from storage import officials as areas
+from storage import areas
 from storage.db import Database
 
 if TYPE_CHECKING:

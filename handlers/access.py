@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 
-from bot.core.calendar import load_holidays
+from bot.core.calendar import holidays_for
 from bot.core.capacity import Calendar
 from handlers.context import Context
 from storage import teams
 
 
-@lru_cache(maxsize=8)
-def _holidays(path: Path | None) -> frozenset[date]:
-    return load_holidays(path)
-
-
 def holidays(ctx: Context) -> frozenset[date]:
-    """The holiday list from HOLIDAYS_FILE (read once per path)."""
-    return _holidays(ctx.settings.holidays_file)
+    """The holidays in force."""
+    return holidays_for(ctx.settings)
 
 
 async def calendar(ctx: Context) -> Calendar:

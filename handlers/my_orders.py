@@ -6,10 +6,10 @@ import logging
 
 from bot.core.messages import Button, Reply
 from bot.i18n import t
-from handlers import order_notices
+from bot.outreach import order_notices
+from bot.outreach.order_text import long_day, order_title, slot_text
 from handlers.access import actor
 from handlers.context import Context
-from handlers.order_text import long_day, order_title, slot_text
 from handlers.router import Router
 from storage import orders, visits
 from storage.orders import Order, OrderStatus

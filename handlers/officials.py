@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from bot import notify
 from bot.core.messages import Button, ButtonKind, Reply
 from bot.core.phone import normalize_phone
 from bot.i18n import t
+from bot.outreach import notify
 from handlers.access import actor, is_staff
 from handlers.context import Context
 from handlers.router import Router
-from storage import chats, officials
+from storage import areas, chats, officials
 from storage.officials import Official, Role
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ async def official_button(ctx: Context, arg: str) -> list[Reply]:
 
 async def _take_role(ctx: Context, role: Role) -> list[Reply]:
     data = {**ctx.chat.state_data, "role": role.value}
-    area = await officials.get_area(ctx.db, str(data.get("area", "")))
+    area = await areas.get_area(ctx.db, str(data.get("area", "")))
     if area is not None and area.level == "kelurahan" and area.parent:
         data.update(kec=area.parent, kel=area.kode)
         await ctx.set_state("off.area", **data)
@@ -80,26 +80,26 @@ async def _take_role(ctx: Context, role: Role) -> list[Reply]:
     await ctx.set_state("off.area", **data)
     buttons = [
         Button(title=a.nama, payload=f"off:kec:{a.kode}")
-        for a in await officials.kecamatan_list(ctx.db)
+        for a in await areas.kecamatan_list(ctx.db)
     ]
     return [ctx.reply("ask_kecamatan", buttons)]
 
 
 async def _take_kecamatan(ctx: Context, kode: str) -> list[Reply]:
-    area = await officials.get_area(ctx.db, kode)
+    area = await areas.get_area(ctx.db, kode)
     if area is None or area.level != "kecamatan":
         return [ctx.reply("stale_button")]
     data = {**ctx.chat.state_data, "kec": kode, "kel": ""}
     await ctx.set_state("off.area", **data)
     if data.get("role") == Role.CAMAT.value:
         return await _after_area(ctx)
-    kels = await officials.kelurahan_list(ctx.db, kode)
+    kels = await areas.kelurahan_list(ctx.db, kode)
     buttons = [Button(title=a.nama, payload=f"off:kel:{a.kode}") for a in kels]
     return [ctx.reply("ask_kelurahan", buttons, kecamatan=area.nama)]
 
 
 async def _take_kelurahan(ctx: Context, kode: str) -> list[Reply]:
-    area = await officials.get_area(ctx.db, kode)
+    area = await areas.get_area(ctx.db, kode)
     if area is None or area.parent != ctx.chat.state_data.get("kec"):
         return [ctx.reply("stale_button")]
     await ctx.set_state("off.area", **{**ctx.chat.state_data, "kel": kode})
@@ -170,8 +170,8 @@ async def on_phone(ctx: Context) -> list[Reply]:
 
 async def _save(ctx: Context, phone: str) -> list[Reply]:
     data = ctx.chat.state_data
-    kec = await officials.get_area(ctx.db, str(data.get("kec", "")))
-    kel = await officials.get_area(ctx.db, str(data.get("kel", "")))
+    kec = await areas.get_area(ctx.db, str(data.get("kec", "")))
+    kel = await areas.get_area(ctx.db, str(data.get("kel", "")))
     if kec is None:
         await ctx.clear_state()
         return [ctx.reply("stale_button", remove_keyboard=True)]

@@ -16,9 +16,9 @@ from bot.core.nik import looks_like_number16, mask, parse_nik
 from bot.core.phone import normalize_phone
 from bot.core.status import NEEDS_RECORDING
 from bot.errors import NikError
-from handlers import order_notices
+from bot.outreach import order_notices
+from bot.outreach.order_text import summary
 from handlers.context import Context
-from handlers.order_text import summary
 from handlers.router import Router
 from storage import chats, officials, orders
 from storage.orders import OrderDraft, OrderKind, OrderPerson, Reason

@@ -12,10 +12,10 @@ from datetime import date
 from bot.core.capacity import Slot, bookable_days, check_order_day, is_slot_full
 from bot.core.messages import Button, Reply
 from bot.errors import DateError
+from bot.outreach.order_text import short_day
 from handlers import order_details
 from handlers.access import calendar
 from handlers.context import Context
-from handlers.order_text import short_day
 from handlers.router import Router
 from handlers.start import START_PAYLOADS
 from storage import chats, officials, teams, visits

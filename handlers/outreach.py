@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.messages import Reply
-from bot.outreach import outbox_report_text
+from bot.outreach.jobs import outbox_report_text
 from handlers.access import is_staff
 from handlers.context import Context
 from handlers.router import Router

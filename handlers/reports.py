@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.messages import Reply
-from bot.progress import laporan
+from bot.reports.progress import laporan
 from handlers.access import actor, is_staff
 from handlers.context import Context
 from handlers.router import Router

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from bot.core.capacity import Slot, bookable_days, free_teams
 from bot.core.messages import Button, Reply
-from bot.schools import school_key, schools, targets, targets_csv
-from handlers import order_notices
+from bot.outreach import order_notices
+from bot.outreach.order_text import short_day
+from bot.reports.schools import school_key, schools, targets, targets_csv
 from handlers.access import actor, calendar, is_staff
 from handlers.context import Context
-from handlers.order_text import short_day
 from handlers.router import Router
 from storage import orders, teams, visits
 from storage import schools as school_store

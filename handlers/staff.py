@@ -12,10 +12,10 @@ from datetime import date
 
 from bot.core.capacity import free_teams, slot_left
 from bot.core.messages import Button, Reply
-from handlers import order_notices
+from bot.outreach import order_notices
+from bot.outreach.order_text import short_day, slot_text, summary, visit_line
 from handlers.access import actor, calendar, is_staff, staff_name
 from handlers.context import Context
-from handlers.order_text import short_day, slot_text, summary, visit_line
 from handlers.router import Router
 from storage import orders, teams, visits
 from storage.orders import Order, OrderStatus

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.core.messages import Reply
-from handlers import order_notices
+from bot.outreach import order_notices
+from bot.outreach.order_text import short_day, visit_line
 from handlers.access import actor, is_staff
 from handlers.context import Context
-from handlers.order_text import short_day, visit_line
 from handlers.orders import parse_day
 from handlers.router import Router
 from handlers.staff import reject_order

@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 
 from bot.core.messages import Reply
-from bot.documents import KINDS, SUFFIXES, fetch_document, import_upload, safe_name
 from bot.errors import ImportFileError
+from bot.imports.uploads import KINDS, SUFFIXES, fetch_document, import_upload, safe_name
 from handlers.access import actor, is_staff
 from handlers.context import Context
 from handlers.router import Router

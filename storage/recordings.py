@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 
 from bot.core.status import Status
-from storage.field import create_tables, in_temp_transaction, in_transaction
+from storage.import_runs import create_tables, in_temp_transaction, in_transaction
 from storage.outbox import NEEDS_RECORDING_SQL
 
 #: row, nik, tanggal_rekam, kit, kode_kunjungan.

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.status import NEEDS_RECORDING, RECORDED, Status
-from storage.field import create_tables, in_temp_transaction
+from storage.import_runs import create_tables, in_temp_transaction
 
 #: row, nik, tanggal, status.
 Staged = tuple[int, str, str, str]

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.app import App, build_app
+from bot.cli.demo import seed_demo, showcase_residents
 from bot.core.clock import Clock
 from bot.core.messages import Channel, Inbound, Reply, SharedContact
-from bot.demo import seed_demo, showcase_residents
 from bot.settings import Settings
 from storage.residents import Resident
 

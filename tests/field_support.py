@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
+from bot.cli.demo import make_kk, make_nik
 from bot.core.capacity import Slot
-from bot.demo import make_kk, make_nik
 from storage import visits
 from storage.visits import Tallies
 from tests.order_support import ADMIN, add_team, saved_order

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, build_app
+from bot.cli.demo import seed_demo
 from bot.core.capacity import Slot
 from bot.core.messages import Reply
-from bot.demo import seed_demo
 from storage import officials, orders, teams
 from storage.officials import Official, OfficialStatus, Role
 from storage.orders import Order, OrderDraft, OrderKind, OrderPerson, Reason

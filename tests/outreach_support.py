@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.app import App
+from bot.cli.demo import make_kk, make_nik
+from bot.core.calendar import SendWindow
 from bot.core.clock import iso
 from bot.core.messages import Channel, Reply
-from bot.demo import make_kk, make_nik
-from bot.outreach import Outreach, SendWindow
+from bot.outreach.jobs import Outreach
 from storage import chats
 from storage.db import Database
 from storage.outbox import RENDERED_PAYLOAD

@@ -13,11 +13,11 @@ import pytest
 
 from bot.app import App
 from bot.channels.base import NoPacer, Pacer
+from bot.core.calendar import SendWindow
 from bot.core.messages import Reply
-from bot.dispatcher import Dispatcher
 from bot.errors import ChannelError, ChatUnreachable, RateLimited, TransientError
-from bot.outreach import SendWindow
-from bot.pacing import RatePacer
+from bot.outreach.dispatcher import Dispatcher
+from bot.outreach.pacing import RatePacer
 from storage import chats, outbox
 from storage.db import Database
 from storage.outbox import NewMessage

@@ -13,10 +13,10 @@ import pytest
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel
+from bot.cli.demo import showcase_residents
 from bot.core.clock import Clock
 from bot.core.phone import normalize_phone, same_phone
 from bot.core.status import Status, is_wajib_ktp, parse_status, seventeenth_birthday
-from bot.demo import showcase_residents
 from bot.errors import ConfigError, StorageError
 from bot.i18n import MESSAGES, format_date, pick_language, status_text
 from bot.settings import load_settings

@@ -14,9 +14,9 @@ import pytest
 
 from bot.core.status import Status
 from bot.errors import ImportFileError
-from bot.importer import ImportSummary, import_residents, stderr_progress
+from bot.imports.residents import ImportSummary, import_residents, stderr_progress
 from storage.db import Database
-from storage.imports import status_changes
+from storage.resident_import import status_changes
 from storage.residents import Resident, get_resident
 
 TODAY = date(2026, 11, 28)

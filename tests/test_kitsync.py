@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import documents
-from bot.__main__ import main
 from bot.app import App
+from bot.cli.main import main
 from bot.core.messages import Document
 from bot.errors import ImportFileError
-from bot.kitsync import import_recordings
-from storage.field import NOT_AWAITING_RESULTS, hold_since
+from bot.imports import uploads as documents
+from bot.imports.recordings import import_recordings
+from storage.import_runs import NOT_AWAITING_RESULTS, hold_since
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import (

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.core.capacity import Slot
 from bot.errors import ConfigError
-from bot.poster import deep_link, qr_image, start_payload
+from bot.reports.poster import deep_link, qr_image, start_payload
 from bot.settings import load_settings
 from storage import orders, visits
 from storage.db import Database

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.core.capacity import Slot
-from bot.order_jobs import run_order_escalation, run_visit_reminders
+from bot.outreach.order_jobs import run_order_escalation, run_visit_reminders
 from storage import visits
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock

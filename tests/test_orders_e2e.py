@@ -16,7 +16,7 @@ import pytest
 
 from bot.app import App, build_telegram_pacer, run_outreach
 from bot.channels.telegram import TelegramChannel
-from bot.order_jobs import run_visit_reminders
+from bot.outreach.order_jobs import run_visit_reminders
 from storage import teams
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.core.messages import Reply
-from bot.outreach import outbox_report_text
+from bot.outreach.jobs import outbox_report_text
 from storage import outbox
 from storage.db import Database
 from storage.outbox import NewMessage

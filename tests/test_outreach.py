@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.cli.demo import make_kk, make_nik
+from bot.core.calendar import SendWindow
 from bot.core.messages import Reply
 from bot.core.nik import mask
-from bot.core.status import Status
-from bot.demo import make_kk, make_nik
+from bot.core.status import Status, born_by
 from bot.errors import ConfigError
 from bot.i18n import t
-from bot.outreach import SendWindow, born_by
 from storage import chats, outbox
 from storage.db import Database
 from storage.outbox import NewMessage

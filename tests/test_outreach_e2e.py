@@ -16,9 +16,9 @@ import pytest
 from bot.app import App, build_app, build_telegram_pacer, run_outreach
 from bot.channels.base import NoPacer
 from bot.channels.telegram import TelegramChannel
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
-from bot.dispatcher import Dispatcher
-from bot.outreach import SendWindow
+from bot.outreach.dispatcher import Dispatcher
 from storage import chats
 from storage.residents import add_residents
 from tests.conftest import FrozenClock, make_settings

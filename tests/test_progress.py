@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.app import App
-from bot.kitsync import import_recordings
-from bot.progress import compute, render_chart, summary_text
+from bot.cli.main import main
+from bot.imports.recordings import import_recordings
+from bot.reports.progress import compute, render_chart, summary_text
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import bulk_residents, closed_visit, scalar, write_csv
@@ -111,7 +111,7 @@ async def test_jemput_report_writes_a_page_and_masked_exports(papp: App, tmp_pat
 
 
 async def test_report_audit_row(tmp_path: Path, clock: FrozenClock) -> None:
-    from bot.report_page import write_report
+    from bot.reports.page import write_report
 
     app = await open_app(tmp_path, clock)
     try:

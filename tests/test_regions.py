@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError, ImportFileError
-from bot.regions import AreaRow, load_regions, read_city_areas, region_files
+from bot.imports.regions import AreaRow, load_regions, read_city_areas, region_files
 
 WILAYAH = Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah.csv"
 ROWS = [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.app import App
-from bot.scheduler import JobRunner, describe_jobs, new_scheduler
+from bot.cli.main import main
+from bot.outreach.scheduler import JobRunner, describe_jobs, new_scheduler
 from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.outreach_support import link_chat, outreach_for, rows

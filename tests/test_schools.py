@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.app import App
-from bot.demo import make_nik
+from bot.cli.demo import make_nik
+from bot.cli.main import main
 from bot.errors import ImportFileError
-from bot.schools import import_students, school_key, schools
+from bot.imports.students import import_students
+from bot.reports.schools import school_key, schools
 from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import scalar, write_csv
 from tests.order_support import ADMIN, STAFF_CHAT, add_team, open_app, payloads
@@ -53,7 +54,7 @@ async def test_schools_are_ranked_by_students_to_record(sapp: App) -> None:
 
 
 async def test_recorded_students_drop_out_of_the_list(sapp: App, tmp_path: Path) -> None:
-    from bot.kitsync import import_recordings
+    from bot.imports.recordings import import_recordings
 
     nik = make_nik("01", date(2010, 1, 5), "P", 6)
     kit = write_csv(tmp_path / "kit.csv", "nik,tanggal_rekam,kit", [f"{nik},2026-11-27,K1"])

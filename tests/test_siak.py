@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
 from bot.app import App, build_outreach
+from bot.cli.main import main
 from bot.errors import ImportFileError
-from bot.siak import import_statuses
+from bot.imports.statuses import import_statuses
 from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.field_support import scalar, status_of, write_csv, write_xlsx
@@ -92,7 +92,7 @@ async def test_reimport_changes_nothing_and_older_reports_never_win(
 async def test_a_kit_recording_is_not_undone_by_a_lagging_siak(
     fapp: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
-    from bot.kitsync import import_recordings
+    from bot.imports.recordings import import_recordings
 
     budi = residents["BELUM_REKAM"]
     kit = write_csv(tmp_path / "kit.csv", "nik,tanggal_rekam,kit", [f"{budi.nik},2026-11-20,K1"])

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.app import App
 from bot.core.clock import iso
-from storage.field import NOT_AWAITING_RESULTS, hold_since
+from storage.import_runs import NOT_AWAITING_RESULTS, hold_since
 from storage.outreach import _HOLD_TABLES, _NOT_HELD, _PLAN_HOLDS
 from storage.residents import add_residents
 from tests.conftest import FrozenClock

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.core.nik import mask
-from bot.outreach import Outreach
+from bot.outreach.jobs import Outreach
 from storage import orders, visits
 from storage.orders import OrderDraft, OrderKind
 from storage.outreach import NextVisit, next_visits

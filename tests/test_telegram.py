@@ -16,8 +16,8 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRem
 
 from bot.app import App, build_app
 from bot.channels.telegram import MAX_TEXT, TelegramChannel, render, split_text
+from bot.cli.demo import showcase_residents
 from bot.core.messages import Button, ButtonKind, Document, Reply
-from bot.demo import showcase_residents
 from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited
 from storage import inbox
 from storage.inbox import InboxItem

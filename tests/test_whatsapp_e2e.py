@@ -18,8 +18,8 @@ import pytest
 from bot.app import build_outreach
 from bot.channels.base import NoPacer
 from bot.channels.whatsapp_templates import OPEN_PAYLOAD
-from bot.dispatcher import Dispatcher
-from bot.outreach import SendWindow
+from bot.core.calendar import SendWindow
+from bot.outreach.dispatcher import Dispatcher
 from storage import chats, officials, orders
 from storage.officials import Official, Role
 from storage.residents import Resident

@@ -76,3 +76,11 @@ def is_wajib_ktp(born: date, married: bool, today: date) -> bool:
 def seventeenth_birthday(born: date) -> date:
     """The day from which the card may be printed."""
     return birthday_in_year(born, born.year + WAJIB_KTP_AGE)
+
+
+def born_by(today: date, age: int = WAJIB_KTP_AGE) -> date:
+    """The latest birth date of someone who is `age` or older today."""
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        return date(today.year - age, 2, 28)

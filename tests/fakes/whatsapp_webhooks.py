@@ -20,8 +20,8 @@ import httpx
 from bot.app import App, build_app
 from bot.channels.webserver import WebDeps, build_web_app
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.cli.demo import seed_demo
 from bot.core.clock import Clock
-from bot.demo import seed_demo
 from storage.residents import count_residents
 from tests.conftest import make_settings
 from tests.fakes.graph_api import FakeGraphApi

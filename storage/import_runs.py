@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from storage import imports
+from storage import resident_import as imports
 from storage.db import PRAGMAS
 
 #: Summons planner condition on residents aliased ``r``: false while r's area (or r as a listed

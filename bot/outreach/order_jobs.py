@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from bot import notify
-from bot.core.calendar import load_holidays
+from bot.core.calendar import holidays_for
 from bot.core.capacity import next_working_day, working_days_between
 from bot.core.clock import Clock, from_iso
 from bot.core.messages import Channel, Reply
 from bot.i18n import t
+from bot.outreach import notify
+from bot.outreach.order_text import long_day, slot_text
 from bot.settings import Settings
-from handlers.order_text import long_day, slot_text
-from storage import chats, orders, reach, teams, visits
+from storage import chats, orders, teams, visits
+from storage import visit_audience as reach
 from storage.db import Database
 from storage.orders import Order, OrderKind, OrderStatus
 from storage.outbox import Kind
@@ -31,7 +32,7 @@ async def run_visit_reminders(db: Database, settings: Settings, clock: Clock) ->
     """Remind requester, team and linked unrecorded residents of visits up to the next working
     day (on a Friday that includes Monday)."""
     today = clock.today()
-    last = next_working_day(today, load_holidays(settings.holidays_file))
+    last = next_working_day(today, holidays_for(settings))
     count = 0
     for visit in await visits.visits_between(db, today + timedelta(days=1), last):
         if visit.status == "TERJADWAL":
@@ -123,7 +124,7 @@ async def _remind_residents(db: Database, clock: Clock, order: Order, visit: Vis
 
 async def overdue_orders(db: Database, settings: Settings, clock: Clock) -> list[tuple[Order, int]]:
     """BARU orders older than ORDER_SLA_DAYS working days, with their age in working days."""
-    holidays = load_holidays(settings.holidays_file)
+    holidays = holidays_for(settings)
     today = clock.today()
     out = []
     for order in await orders.orders_with_status(db, OrderStatus.BARU):
@@ -137,7 +138,7 @@ async def overdue_orders(db: Database, settings: Settings, clock: Clock) -> list
 async def run_order_escalation(db: Database, settings: Settings, clock: Clock) -> str:
     """Each working morning: remind the staff group of overdue orders; tell the head of office."""
     today = clock.today()
-    if next_working_day(today - timedelta(days=1), load_holidays(settings.holidays_file)) != today:
+    if next_working_day(today - timedelta(days=1), holidays_for(settings)) != today:
         return "not a working day"
     overdue = await overdue_orders(db, settings, clock)
     if not overdue:

@@ -42,12 +42,21 @@ from pathlib import Path
 from bot.core.clock import iso
 from bot.core.nik import mask
 from bot.errors import ImportFileError
-from bot.regions import load_regions, region_files
-from bot.resident_rows import OPTIONAL, REQUIRED, RowChecker
-from bot.tables import Output, RowError, Table, column_names, map_columns, open_table, read_rows
-from storage import imports, outbox
+from bot.imports.regions import load_regions, region_files
+from bot.imports.resident_rows import OPTIONAL, REQUIRED, RowChecker
+from bot.imports.tables import (
+    Output,
+    RowError,
+    Table,
+    column_names,
+    map_columns,
+    open_table,
+    read_rows,
+)
+from storage import outbox
+from storage import resident_import as imports
 from storage.db import Database
-from storage.imports import Record
+from storage.resident_import import Record
 
 logger = logging.getLogger(__name__)
 

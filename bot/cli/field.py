@@ -59,7 +59,7 @@ def _progress(rows: int) -> None:
 
 async def cmd_import_recordings(settings: Settings, args: argparse.Namespace) -> int:
     """Kit sync from a CSV/XLSX file; pending summons of the recorded stop at once."""
-    from bot.kitsync import import_recordings
+    from bot.imports.recordings import import_recordings
 
     async with open_app(settings) as app:
         summary = await import_recordings(
@@ -73,7 +73,7 @@ async def cmd_import_recordings(settings: Settings, args: argparse.Namespace) ->
 
 async def cmd_import_statuses(settings: Settings, args: argparse.Namespace) -> int:
     """SIAK status import; PRR/DICETAK notices are enqueued at once."""
-    from bot.siak import import_statuses
+    from bot.imports.statuses import import_statuses
 
     async with open_app(settings) as app:
         summary = await import_statuses(
@@ -88,7 +88,7 @@ async def cmd_import_statuses(settings: Settings, args: argparse.Namespace) -> i
 
 async def cmd_import_students(settings: Settings, args: argparse.Namespace) -> int:
     """Students from school lists (upsert by NIK)."""
-    from bot.schools import import_students
+    from bot.imports.students import import_students
 
     async with open_app(settings) as app:
         summary = await import_students(
@@ -101,7 +101,7 @@ async def cmd_import_students(settings: Settings, args: argparse.Namespace) -> i
 
 async def cmd_schools(settings: Settings, args: argparse.Namespace) -> int:
     """Schools by students to record; `--targets SCHOOL` writes that school's list as CSV."""
-    from bot.schools import school_lines, write_targets
+    from bot.reports.schools import school_lines, write_targets
 
     months = settings.school_months if args.months is None else max(args.months, 0)
     async with open_app(settings) as app:
@@ -116,7 +116,7 @@ async def cmd_schools(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     """Write the progress report (HTML with charts, CSV exports) to a folder."""
-    from bot.report_page import write_report
+    from bot.reports.page import write_report
 
     async with open_app(settings) as app:
         written = await write_report(app.db, settings, app.clock, args.out, actor=_actor())

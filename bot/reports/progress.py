@@ -23,8 +23,8 @@ from datetime import date, timedelta
 
 from bot.core.clock import Clock
 from bot.core.messages import Document, Reply
+from bot.core.status import born_by
 from bot.i18n import format_date, t
-from bot.outreach import born_by
 from bot.settings import Settings
 from storage import progress as sql
 from storage.db import Database

@@ -22,7 +22,7 @@ _LEVELS = {"kecamatan": ("kecamatan", 6), "desa_kelurahan": ("kelurahan", 10)}
 
 @dataclass(frozen=True, slots=True)
 class AreaRow:
-    """A kecamatan or kelurahan/desa, shaped like `storage.officials.Area`."""
+    """A kecamatan or kelurahan/desa, shaped like `storage.areas.Area`."""
 
     kode: str  # without dots: '197101' (kecamatan), '1971011006' (kelurahan)
     nama: str

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bot.core.clock import iso
 from bot.errors import ImportFileError
-from bot.field_files import (
+from bot.imports.field_table import (
     APPLY_ROWS,
     FIRST_RECORDING_DAY,
     FieldTable,
@@ -35,9 +35,9 @@ from bot.field_files import (
     stage_rows,
     summary_line,
 )
-from bot.tables import RowError, read_rows
+from bot.imports.tables import RowError, read_rows
 from storage import audit, outbox
-from storage import field as runs
+from storage import import_runs as runs
 from storage import recordings as sql
 from storage.db import Database
 

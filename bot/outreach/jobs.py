@@ -10,15 +10,13 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from bot.core.calendar import load_holidays
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock, from_iso
 from bot.core.messages import Channel, Document, Reply
 from bot.core.nik import age_on, mask
-from bot.core.status import WAJIB_KTP_AGE, seventeenth_birthday
-from bot.errors import ConfigError
+from bot.core.status import WAJIB_KTP_AGE, born_by, seventeenth_birthday
 from bot.i18n import LANGUAGES, format_date, t
 from bot.settings import Settings
 from storage import outbox
@@ -35,50 +33,6 @@ PLAN_CHUNK = 20_000
 TRIGGER_LOOKBACK_DAYS = 30
 #: Names listed in an official's weekly message; a longer list also goes as a CSV document.
 OFFICIAL_LIST_LINES = 30
-
-
-class SendWindow:
-    """When business-initiated messages may reach residents (local time, working days)."""
-
-    def __init__(self, settings: Settings, holidays: frozenset[date] = frozenset()) -> None:
-        self.tz = ZoneInfo(settings.timezone)
-        self.start, self.end = settings.window()
-        self.on_sunday = settings.send_on_sunday
-        self.holidays = holidays
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SendWindow:
-        """The window with the holidays file read."""
-        return cls(settings, load_holidays(settings.holidays_file))
-
-    def is_sending_day(self, day: date) -> bool:
-        """Not a holiday, and not a Sunday unless SEND_ON_SUNDAY."""
-        return day not in self.holidays and (self.on_sunday or day.weekday() != 6)
-
-    def next_open(self, moment: datetime) -> datetime:
-        """`moment` itself when the window is open, else when it next opens."""
-        local = moment.astimezone(self.tz)
-        for offset in range(370):
-            day = local.date() + timedelta(days=offset)
-            if not self.is_sending_day(day):
-                continue
-            opens = datetime.combine(day, self.start, tzinfo=self.tz)
-            end_day, end = (day, self.end) if self.end else (day + timedelta(days=1), time(0))
-            if local < datetime.combine(end_day, end, tzinfo=self.tz):
-                return max(local, opens)
-        raise ConfigError("No sending day within a year: check SEND_ON_SUNDAY and HOLIDAYS_FILE")
-
-    def is_open(self, moment: datetime) -> bool:
-        """True inside the window."""
-        return self.next_open(moment) == moment
-
-
-def born_by(today: date, age: int = WAJIB_KTP_AGE) -> date:
-    """The latest birth date of someone who is `age` or older today."""
-    try:
-        return today.replace(year=today.year - age)
-    except ValueError:  # 29 February
-        return date(today.year - age, 2, 28)
 
 
 def _nothing() -> None:

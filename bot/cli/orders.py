@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import poster
 from bot.app import open_app
 from bot.errors import ConfigError, JemputError
 from bot.i18n import t
+from bot.outreach import order_notices
+from bot.reports import poster
 from bot.settings import Settings
-from handlers import order_notices
-from storage import audit, officials, orders, teams, visits
+from storage import areas, audit, orders, teams, visits
 from storage.teams import TeamNameTaken
 from storage.visits import Tallies
 
@@ -149,8 +149,8 @@ async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_poster(settings: Settings, args: argparse.Namespace) -> int:
     """Write poster-<kelurahan>.png and .pdf."""
     async with open_app(settings) as app:
-        area = await officials.find_kelurahan(app.db, args.kelurahan)
-        parent = await officials.get_area(app.db, area.parent or "") if area else None
+        area = await areas.find_kelurahan(app.db, args.kelurahan)
+        parent = await areas.get_area(app.db, area.parent or "") if area else None
     if area is None or parent is None:
         raise ConfigError(f"Unknown kelurahan {args.kelurahan!r}")
     url = poster.deep_link(settings.bot_username, poster.start_payload(area.kode))

@@ -18,15 +18,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.core.messages import Document, Reply
 from bot.errors import ImportFileError
 from bot.i18n import t
-from bot.kitsync import import_recordings
-from bot.outreach import Outreach, SendWindow
-from bot.schools import import_students
+from bot.imports.recordings import import_recordings
+from bot.imports.statuses import import_statuses
+from bot.imports.students import import_students
+from bot.outreach.jobs import Outreach
 from bot.settings import Settings
-from bot.siak import import_statuses
 from storage.db import Database
 
 logger = logging.getLogger(__name__)

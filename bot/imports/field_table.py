@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from bot.core.nik import mask, parse_nik
 from bot.errors import ImportFileError, NikError
-from bot.tables import Output, RowError, map_columns, open_table, parse_day
+from bot.imports.tables import Output, RowError, map_columns, open_table, parse_day
 
 #: e-KTP recording started in 2011; an earlier recording date is a typing error.
 FIRST_RECORDING_DAY = date(2011, 1, 1)

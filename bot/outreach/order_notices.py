@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot import notify
 from bot.core.messages import Button, Reply
 from bot.i18n import t
+from bot.outreach import notify
+from bot.outreach.order_text import long_day, slot_text, summary, tallies_text
 from bot.settings import Settings
-from handlers.order_text import long_day, slot_text, summary, tallies_text
 from storage import chats, orders, visits
 from storage.db import Database
 from storage.orders import Order

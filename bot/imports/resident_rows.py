@@ -16,9 +16,9 @@ from bot.core.nik import parse_kk, parse_nik
 from bot.core.phone import normalize_phone
 from bot.core.status import parse_status
 from bot.errors import NikError
-from bot.tables import RowError, parse_day
-from storage import imports
-from storage.imports import Record
+from bot.imports.tables import RowError, parse_day
+from storage import resident_import as imports
+from storage.resident_import import Record
 
 REQUIRED = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "status_ektp")
 #: Column order the row checker reads: the record's fields but row_hash, which it computes

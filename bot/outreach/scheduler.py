@@ -28,10 +28,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot import order_jobs
 from bot.core.clock import iso
 from bot.errors import ConfigError
-from bot.outreach import Outreach
+from bot.outreach import order_jobs
+from bot.outreach.jobs import Outreach
 from bot.settings import Settings
 from storage import job_runs as sql
 

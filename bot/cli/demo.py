@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 from bot.core.nik import birthday_in_year
 from bot.core.status import Status
-from bot.regions import AreaRow
+from bot.imports.regions import AreaRow
+from storage.areas import upsert_areas
 from storage.db import Database
-from storage.officials import upsert_areas
 from storage.residents import Resident, add_residents
 
 # The 7 kecamatan of Kota Pangkalpinang and their kelurahan (Kepmendagri codes without dots),

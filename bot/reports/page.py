@@ -20,11 +20,11 @@ from pathlib import Path
 
 from bot.core.clock import Clock
 from bot.core.nik import mask
-from bot.outreach import born_by
-from bot.progress import Area, Progress, compute, pct, render_chart, summary_text
+from bot.core.status import born_by
+from bot.reports.progress import Area, Progress, compute, pct, render_chart, summary_text
 from bot.settings import Settings
 from storage import audit
-from storage import field as worker
+from storage import import_runs as worker
 from storage import progress as sql
 from storage.db import Database
 

@@ -29,9 +29,9 @@ from contextlib import suppress
 from datetime import timedelta
 
 from bot.channels.base import Pacer, Sender
+from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.errors import ChannelError, ChatUnreachable, RateLimited, TransientError
-from bot.outreach import SendWindow
 from storage import outbox
 from storage import outreach as sql
 from storage.db import Database

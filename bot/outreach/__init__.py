@@ -1,0 +1,1 @@
+"""Outreach: summons rounds, notices, reminders, the dispatcher, pacing and the scheduler."""

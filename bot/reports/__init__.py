@@ -1,0 +1,1 @@
+"""Reports: progress to the deadline, the report page, posters, school drives."""
