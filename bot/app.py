@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.channels.base import Pacer, Sender
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
+from bot.core.ports import Pacer, Sender
 from bot.errors import ConfigError
-from bot.imports import uploads as documents
 from bot.imports.regions import read_city_areas
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.jobs import Outreach
@@ -136,7 +135,7 @@ def build_channels(app: App) -> Channels:
     if s.telegram_bot_token is not None:
         pacer = channels.pacers["telegram"] = build_telegram_pacer(s)
         channels.telegram = TelegramChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
-        documents.register_fetcher("telegram", documents.telegram_fetcher(channels.telegram.bot))
+        app.conversation.files[channels.telegram.channel] = channels.telegram
     if s.whatsapp_enabled:
         pacer = channels.pacers["whatsapp"] = build_whatsapp_pacer(s)
         channels.whatsapp = WhatsAppChannel(s, app.db, app.conversation, app.clock, pacer=pacer)

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.messages import Button, Inbound, Reply
+from bot.core.ports import FileFetcher
 from bot.i18n import t
 from bot.settings import Settings
 from storage import chats
@@ -23,6 +24,7 @@ class Context:
     clock: Clock
     inbound: Inbound
     chat: Chat
+    files: FileFetcher | None = None  # the channel's downloader for received documents
 
     @property
     def lang(self) -> str:

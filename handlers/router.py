@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from bot.core.clock import Clock
 from bot.core.messages import Inbound, Reply, payload_of
 from bot.core.phone import normalize_phone
+from bot.core.ports import FileFetcher
 from bot.i18n import pick_language, t
 from bot.settings import Settings
 from handlers.context import Context
@@ -66,6 +67,8 @@ class Conversation:
 
     def __init__(self, db: Database, settings: Settings, clock: Clock, router: Router) -> None:
         self.db, self.settings, self.clock, self.router = db, settings, clock, router
+        #: Per channel, how to download a document a user sent (set by the wiring).
+        self.files: dict[str, FileFetcher] = {}
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Replies for one message; an unexpected error becomes a polite apology."""
@@ -93,7 +96,8 @@ class Conversation:
             now=self.clock.now(),
             phone=normalize_phone(inbound.phone) if not inbound.is_group else "",
         )
-        ctx = Context(self.db, self.settings, self.clock, inbound, chat)
+        files = self.files.get(inbound.channel)
+        ctx = Context(self.db, self.settings, self.clock, inbound, chat, files)
         return await self._route(ctx)
 
     async def _route(self, ctx: Context) -> list[Reply]:

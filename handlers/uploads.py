@@ -9,11 +9,14 @@ the command explains how to send one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.core.messages import Reply
+from bot.core.calendar import SendWindow
+from bot.core.messages import Document, Reply
 from bot.errors import ImportFileError
-from bot.imports.uploads import KINDS, SUFFIXES, fetch_document, import_upload, safe_name
+from bot.imports.uploads import KINDS, SUFFIXES, check_size, import_upload, safe_name
+from bot.outreach.jobs import Outreach
 from handlers.access import actor, is_staff
 from handlers.context import Context
 from handlers.router import Router
@@ -36,14 +39,33 @@ async def upload(ctx: Context, arg: str) -> list[Reply]:
         return [ctx.reply("upload_wrong_type", name=name)]
     limit = int(ctx.settings.import_max_mb * 1024 * 1024)
     try:
-        data = await fetch_document(ctx.inbound.channel, document, limit)
+        data = await _download(ctx, document, limit)
     except ImportFileError as exc:
         return [ctx.reply("upload_failed", name=name, reason=str(exc))]
     if data is None:
         return [ctx.reply("upload_no_download")]
     logger.info("Staff %s uploaded %s (%d bytes) as %s", actor(ctx), name, len(data), kind)
     return await import_upload(ctx.db, ctx.settings, ctx.clock, kind, name, data,
-                               actor=actor(ctx), lang=ctx.lang)  # fmt: skip
+                               actor=actor(ctx), lang=ctx.lang,
+                               follow_up=_notices(ctx) if kind == "statuses" else None)  # fmt: skip
+
+
+async def _download(ctx: Context, document: Document, limit: int) -> bytes | None:
+    """The document's bytes through the channel (None when it cannot download files)."""
+    if document.content:
+        data = document.content
+    elif document.file_id and ctx.files is not None:
+        data = await ctx.files.fetch_file(document.file_id, limit)
+    else:
+        return None
+    check_size(data, limit)
+    return data
+
+
+def _notices(ctx: Context) -> Callable[[], Awaitable[str]]:
+    """After a SIAK import: the PRR/printed notices it triggers (queued in the outbox)."""
+    window = SendWindow.from_settings(ctx.settings)
+    return Outreach(ctx.db, ctx.settings, ctx.clock, window).triggers
 
 
 def register(router: Router) -> None:

@@ -16,9 +16,13 @@ from typing import Any
 
 import aiosqlite
 
+from bot.errors import StorageError
 from storage.migrate import apply_migrations
 
 logger = logging.getLogger(__name__)
+
+#: What a caller above storage catches for "the database could not do this now".
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, StorageError)
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",

@@ -18,6 +18,9 @@ from pathlib import Path
 from storage import resident_import as imports
 from storage.db import PRAGMAS
 
+#: The import worker's own synchronous connection (what `connect` returns).
+WorkerConnection = sqlite3.Connection
+
 #: Summons planner condition on residents aliased ``r``: false while r's area (or r as a listed
 #: person, or r's school) awaits a visit's kit results — from the visit day until the results
 #: arrive or SYNC_GRACE_DAYS pass. Parameters: ``:today`` and ``:hold_since`` (`hold_since`).

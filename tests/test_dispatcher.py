@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 
 from bot.app import App
-from bot.channels.base import NoPacer, Pacer
 from bot.core.calendar import SendWindow
 from bot.core.messages import Reply
+from bot.core.ports import NoPacer, Pacer
 from bot.errors import ChannelError, ChatUnreachable, RateLimited, TransientError
 from bot.outreach.dispatcher import Dispatcher
 from bot.outreach.pacing import RatePacer

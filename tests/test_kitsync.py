@@ -11,16 +11,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.app import App
+from bot.channels.telegram import TelegramChannel
 from bot.cli.main import main
 from bot.core.messages import Document
 from bot.errors import ImportFileError
-from bot.imports import uploads as documents
+from bot.i18n import t
 from bot.imports.recordings import import_recordings
 from storage.import_runs import NOT_AWAITING_RESULTS, hold_since
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
+from tests.fakes.bot_api import FakeBotApi
 from tests.field_support import (
     bulk_residents,
     closed_visit,
@@ -365,29 +368,40 @@ async def test_a_document_without_caption_is_a_kit_sync_for_staff_only(
     assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
 
 
-async def test_uploads_download_through_the_channel_with_a_size_limit(fapp: App) -> None:
+async def test_uploads_download_through_the_telegram_channel_with_a_size_limit(
+    fapp: App, residents: dict[str, Resident]
+) -> None:
     staff = ChatDriver(fapp, STAFF_CHAT)
-    doc = Document(filename="besar.xlsx", file_id="F1")
+    doc = Document(filename="hasil.csv", file_id="F1")
     replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
-    assert "belum dapat diunduh" in replies[0].text  # no fetcher for this channel
+    assert replies[0].text == t("id", "upload_no_download")  # no channel can fetch it yet
 
-    class FakeFile:
-        file_size = 50 * 1024 * 1024
-
-        async def download_as_bytearray(self) -> bytearray:
-            raise AssertionError("too big: never downloaded")
-
-    class FakeBot:
-        async def get_file(self, file_id: str) -> FakeFile:
-            assert file_id == "F1"
-            return FakeFile()
-
-    documents.register_fetcher("telegram", documents.telegram_fetcher(FakeBot()))
+    api = await FakeBotApi("123:TEST").start()
     try:
+        settings = fapp.settings.model_copy(
+            update={"telegram_bot_token": SecretStr(api.token), "telegram_api_url": api.url}
+        )
+        channel = TelegramChannel(settings, fapp.db, fapp.conversation, fapp.clock)
+        fapp.conversation.files[channel.channel] = channel
+        budi = residents["BELUM_REKAM"]
+        api.files["F1"] = f"nik,tanggal_rekam,kit\n{budi.nik},27-11-2026,KIT-01\n".encode()
         replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
+        assert replies[0].text.startswith("✅ hasil.csv selesai diimpor: recorded 1")
+        assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+        api.files["F2"] = b"x" * (21 * 1024 * 1024)  # Telegram serves files up to 20 MB
+        big = Document(filename="besar.csv", file_id="F2")
+        replies = await staff.send(text="/impor", document=big, user_id=ADMIN, is_group=True)
+        assert "Telegram could not give the file" in replies[0].text
+        api.files["F3"] = b"x" * (2 * 1024 * 1024)  # over IMPORT_MAX_MB: never downloaded
+        fapp.conversation.settings = settings.model_copy(update={"import_max_mb": 1.0})
+        big = Document(filename="besar.csv", file_id="F3")
+        replies = await staff.send(text="/impor", document=big, user_id=ADMIN, is_group=True)
+        assert "2.0 MB; the limit is 1 MB (IMPORT_MAX_MB)" in replies[0].text
+        await channel.close()
     finally:
-        documents.register_fetcher("telegram", None)
-    assert "50.0 MB; the limit is 20 MB (IMPORT_MAX_MB)" in replies[0].text
+        fapp.conversation.files.clear()
+        fapp.conversation.settings = fapp.settings
+        await api.stop()
     wrong = await staff.send(
         text="/impor",
         document=Document(filename="foto.jpg", content=b"x"),

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app, build_telegram_pacer, run_outreach
-from bot.channels.base import NoPacer
 from bot.channels.telegram import TelegramChannel
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
+from bot.core.ports import NoPacer
 from bot.outreach.dispatcher import Dispatcher
 from storage import chats
 from storage.residents import add_residents

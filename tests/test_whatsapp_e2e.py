@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from bot.app import build_outreach
-from bot.channels.base import NoPacer
 from bot.channels.whatsapp_templates import OPEN_PAYLOAD
 from bot.core.calendar import SendWindow
+from bot.core.ports import NoPacer
 from bot.outreach.dispatcher import Dispatcher
 from storage import chats, officials, orders
 from storage.officials import Official, Role

@@ -47,7 +47,6 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.base import NoPacer, Pacer
 from bot.channels.inbox_loop import pending_by_chat, process_in_order
 from bot.core.clock import Clock
 from bot.core.messages import (
@@ -60,7 +59,16 @@ from bot.core.messages import (
     Reply,
     SharedContact,
 )
-from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited, TransientError
+from bot.core.ports import NoPacer, Pacer
+from bot.errors import (
+    ChannelError,
+    ChatUnreachable,
+    ConfigError,
+    ImportFileError,
+    RateLimited,
+    TransientError,
+)
+from bot.imports.uploads import too_big
 from bot.settings import Settings
 from handlers.router import Conversation
 from storage import inbox
@@ -123,6 +131,17 @@ class TelegramChannel:
         self.bot = _make_bot(settings)
         self._drain_lock = asyncio.Lock()
         self._backoff = 1.0
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> bytes:
+        """A file a user sent (getFile, then its URL); ImportFileError when over `max_bytes`."""
+        try:
+            file = await self.bot.get_file(file_id)
+            if file.file_size and file.file_size > max_bytes:
+                raise ImportFileError(too_big(file.file_size, max_bytes))
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as exc:  # e.g. "file is too big" (the Bot API serves ≤ 20 MB)
+            logger.warning("Telegram could not give file %s: %s", file_id, exc)
+            raise ImportFileError(f"Telegram could not give the file ({exc})") from None
 
     # -- running -------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import hmac
 import json
 import logging
 import socket
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,10 +36,10 @@ from telegram.error import InvalidToken, TelegramError
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.core.clock import Clock
-from bot.errors import ConfigError, StorageError
+from bot.errors import ConfigError
 from bot.settings import Settings
 from storage import inbox, outbox
-from storage.db import Database
+from storage.db import DB_ERRORS, Database
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +47,8 @@ SIGNATURE_HEADER = "x-hub-signature-256"
 TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token"
 INBOX_CHANNELS = ("whatsapp", "telegram")
 KEEP_ALIVE_S = 75  # longer than a reverse proxy's idle timeout (nginx: 60 s)
+#: A health check reports these instead of failing.
+_HEALTH_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, ValueError)
 
 
 class TelegramWebhookTarget(Protocol):
@@ -132,7 +133,7 @@ def _wa_receive(channel: WhatsAppChannel, settings: Settings) -> Endpoint:
             await channel.accept(body)
         except ValueError:
             return PlainTextResponse("not JSON", status_code=400)
-        except (sqlite3.Error, StorageError):
+        except DB_ERRORS:
             logger.exception("Could not store a WhatsApp webhook")
             return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
@@ -159,7 +160,7 @@ def _tg_receive(telegram: TelegramWebhookTarget, settings: Settings) -> Endpoint
             return PlainTextResponse("not an update", status_code=400)
         try:
             await telegram.process_update_json(data)
-        except (sqlite3.Error, StorageError):
+        except DB_ERRORS:
             logger.exception("Could not store a Telegram update")
             return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
@@ -178,7 +179,7 @@ def _healthz(deps: WebDeps) -> Endpoint:
             counts = (await outbox.report(deps.db, deps.clock.now(), dead_limit=0)).counts
             report["outbox_pending"] = sum(counts.get("pending", {}).values())
             report["outbox_dead"] = sum(counts.get("dead", {}).values())
-        except (sqlite3.Error, StorageError, ValueError) as exc:
+        except _HEALTH_ERRORS as exc:
             report["error"] = type(exc).__name__
         healthy = report["db"] and all(report["tasks"].values()) and "error" not in report
         return JSONResponse(report, status_code=200 if healthy else 503)

@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 
-from bot.channels.base import NoPacer, Pacer
 from bot.channels.graph_api import (
     THROUGHPUT,
     GraphApi,
@@ -36,6 +35,7 @@ from bot.channels.whatsapp_templates import OPEN_PAYLOAD
 from bot.core.clock import Clock
 from bot.core.messages import Inbound, Reply
 from bot.core.phone import normalize_phone
+from bot.core.ports import NoPacer, Pacer
 from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited, TransientError
 from bot.settings import Settings
 from handlers.router import Conversation

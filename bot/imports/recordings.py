@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from storage import audit, outbox
 from storage import import_runs as runs
 from storage import recordings as sql
 from storage.db import Database
+from storage.import_runs import WorkerConnection
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ async def _cancel(job: _Job, niks: list[str]) -> int:
     return await outbox.cancel_pending_for_residents(job.db, niks, job.now)
 
 
-async def _apply(job: _Job, conn: sqlite3.Connection, run_id: int, summary: KitSyncSummary) -> None:
+async def _apply(job: _Job, conn: WorkerConnection, run_id: int, summary: KitSyncSummary) -> None:
     """Apply the sorted rows chunk by chunk; cancel summons after each chunk commits."""
     last, at, done = runs.last_id(conn, "kit_sorted"), iso(job.now), 0
     for lo in range(1, last + 1, job.apply_rows):
@@ -167,7 +167,7 @@ async def _apply(job: _Job, conn: sqlite3.Connection, run_id: int, summary: KitS
     summary.already = max(applied - summary.recorded, 0)
 
 
-def _read(job: _Job, conn: sqlite3.Connection, summary: KitSyncSummary) -> None:
+def _read(job: _Job, conn: WorkerConnection, summary: KitSyncSummary) -> None:
     """Check and stage every row, then sort and list what needs a note (worker thread)."""
     with open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb) as table:
         summary.rows = stage_rows(table, _check, partial(sql.stage, conn), job.today)
@@ -187,7 +187,7 @@ def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.St
     return (row, nik, day, kit, code)
 
 
-def _note_sorted(conn: sqlite3.Connection, table: FieldTable, summary: KitSyncSummary) -> None:
+def _note_sorted(conn: WorkerConnection, table: FieldTable, summary: KitSyncSummary) -> None:
     """Duplicates (rejected), NIKs twice, unknown visit codes, unknown NIKs, earlier dates."""
     duplicates: dict[int, int] = {}
     first_of_nik: dict[str, tuple[int, str]] = {}

@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -56,6 +55,7 @@ from bot.imports.tables import (
 from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
+from storage.import_runs import WorkerConnection
 from storage.resident_import import Record
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ class _Run:
         self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
         self.warns = Output(out / f"{stem}.warnings.csv", ["row", "nik", "nama", "warning"], sep)
 
-    def read(self, conn: sqlite3.Connection) -> None:
+    def read(self, conn: WorkerConnection) -> None:
         """Check every row; stage the good ones in batches, list the bad ones."""
         check, size, records = self.checker.check, self.job.batch_rows, []
         for row, cells in enumerate(self.table.rows, self.table.first_row):
@@ -189,7 +189,7 @@ class _Run:
         if self.rows % size:
             self._stage(conn, records)
 
-    def _stage(self, conn: sqlite3.Connection, records: list[Record]) -> None:
+    def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
         imports.stage(conn, records, self.checker.warnings)
         self.checker.warnings = []
         if self.job.progress is not None:
@@ -204,7 +204,7 @@ class _Run:
         note = f"row {row} rejected: {_NUMBER16.sub(_mask_match, reason)} (NIK {mask(nik)})"
         self.rejects.write(out, note)
 
-    def list_warnings(self, conn: sqlite3.Connection, skip: dict[int, int]) -> None:
+    def list_warnings(self, conn: WorkerConnection, skip: dict[int, int]) -> None:
         """Write the staged warnings, leaving out rows rejected as repeats."""
         for row, nik, nama, text in imports.staged_warnings(conn):
             if row not in skip:
@@ -274,7 +274,7 @@ def _run(job: _Job) -> ImportSummary:
     return summary
 
 
-def _list_repeats_and_warnings(run: _Run, conn: sqlite3.Connection) -> None:
+def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
     """Sort the staged rows; reject repeated NIKs; list the warnings of the rows kept."""
     if not run.rows:
         raise ImportFileError(f"{run.job.path.name}: the file has a header but no data rows")

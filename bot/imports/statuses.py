@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from storage import audit, outbox
 from storage import import_runs as runs
 from storage import statuses as sql
 from storage.db import Database
+from storage.import_runs import WorkerConnection
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ async def import_statuses(
     return summary
 
 
-def _read(table: FieldTable, conn: sqlite3.Connection, s: StatusImportSummary, today: date) -> None:
+def _read(table: FieldTable, conn: WorkerConnection, s: StatusImportSummary, today: date) -> None:
     """Check and stage every row; reject unknown NIKs and duplicates (worker thread)."""
     s.rows = stage_rows(table, _check, partial(sql.stage, conn), today)
     unknown, dups = sql.sort_staged(conn)
@@ -141,7 +141,7 @@ def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.St
 
 async def _apply(
     db: Database,
-    conn: sqlite3.Connection,
+    conn: WorkerConnection,
     table: FieldTable,
     s: StatusImportSummary,
     job: tuple[int, datetime, int, Callable[[int], None] | None],

@@ -1,9 +1,7 @@
-"""Files staff send to the bot: download them through the channel, run the field import.
+"""Files staff send to the bot: run the field import on the bytes the channel downloaded.
 
-The core never sees a platform object, so downloading a received document is a channel
-capability: a `DocumentFetcher` (file id → bytes, refusing anything over a size) registered per
-channel by the wiring (`register_fetcher`; for Telegram `telegram_fetcher(bot)`, which uses the
-Bot API's getFile). A document whose `content` the adapter already filled needs no fetcher.
+Downloading is a channel capability (`bot.core.ports.FileFetcher`, wired per channel into the
+conversation core); this module only checks the size and runs the import.
 
 `import_upload` runs the kit sync (default), the SIAK status import or the students import on
 the bytes in a private temporary folder, and answers with the summary and the masked notes
@@ -18,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.core.messages import Document, Reply
 from bot.errors import ImportFileError
@@ -26,65 +23,28 @@ from bot.i18n import t
 from bot.imports.recordings import import_recordings
 from bot.imports.statuses import import_statuses
 from bot.imports.students import import_students
-from bot.outreach.jobs import Outreach
 from bot.settings import Settings
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-#: (file id, largest size in bytes) → the file's bytes; raises ImportFileError when too big.
-DocumentFetcher = Callable[[str, int], Awaitable[bytes]]
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 KINDS = {"": "recordings", "rekam": "recordings", "status": "statuses", "statuses": "statuses",
          "siak": "statuses", "siswa": "students", "students": "students"}  # fmt: skip
 
-_fetchers: dict[str, DocumentFetcher] = {}
 
-
-def register_fetcher(channel: str, fetch: DocumentFetcher | None) -> None:
-    """Set (or, with None, remove) the channel's way to download received documents."""
-    if fetch is None:
-        _fetchers.pop(channel, None)
-    else:
-        _fetchers[channel] = fetch
-
-
-def telegram_fetcher(bot: Any) -> DocumentFetcher:
-    """Downloads through a python-telegram-bot `Bot` (getFile, then the file URL)."""
-
-    async def fetch(file_id: str, max_bytes: int) -> bytes:
-        from telegram.error import TelegramError
-
-        try:
-            file = await bot.get_file(file_id)
-            if file.file_size and file.file_size > max_bytes:
-                raise ImportFileError(_too_big(file.file_size, max_bytes))
-            return bytes(await file.download_as_bytearray())
-        except TelegramError as exc:  # e.g. "file is too big" (the Bot API serves ≤ 20 MB)
-            logger.warning("Telegram could not give file %s: %s", file_id, exc)
-            raise ImportFileError(f"Telegram could not give the file ({exc})") from None
-
-    return fetch
-
-
-def _too_big(size: int, max_bytes: int) -> str:
+def too_big(size: int, max_bytes: int) -> str:
+    """Why a file of `size` bytes is refused (IMPORT_MAX_MB)."""
     return (
         f"the file is {size / 1024 / 1024:.1f} MB; the limit is {max_bytes / 1024 / 1024:g} MB"
         " (IMPORT_MAX_MB) — split it into smaller files"
     )
 
 
-async def fetch_document(channel: str, document: Document, max_bytes: int) -> bytes | None:
-    """The document's bytes (None when the channel cannot download); ImportFileError if big."""
-    if document.content:
-        data = document.content
-    elif document.file_id and channel in _fetchers:
-        data = await _fetchers[channel](document.file_id, max_bytes)
-    else:
-        return None
+def check_size(data: bytes, max_bytes: int) -> None:
+    """Refuse bytes over the limit (a channel may not know the size before downloading)."""
     if len(data) > max_bytes:
-        raise ImportFileError(_too_big(len(data), max_bytes))
-    return data
+        raise ImportFileError(too_big(len(data), max_bytes))
 
 
 def safe_name(filename: str) -> str:
@@ -95,9 +55,13 @@ def safe_name(filename: str) -> str:
 
 async def import_upload(
     db: Database, settings: Settings, clock: Clock, kind: str, name: str, data: bytes, *,
-    actor: str, lang: str,
+    actor: str, lang: str, follow_up: Callable[[], Awaitable[str]] | None = None,
 ) -> list[Reply]:  # fmt: skip
-    """Run one import on uploaded bytes; the summary, and the masked notes as a document."""
+    """Run one import on uploaded bytes; the summary, and the masked notes as a document.
+
+    `follow_up` runs after a successful import (e.g. the status notices a SIAK import
+    triggers); its text joins the summary.
+    """
     with tempfile.TemporaryDirectory(prefix="jemput-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
@@ -106,6 +70,8 @@ async def import_upload(
         except ImportFileError as exc:
             reason = str(exc).removeprefix(f"{name}: ")
             return [Reply(text=t(lang, "upload_failed", name=name, reason=reason))]
+        if follow_up is not None:
+            brief = f"{brief}; {await follow_up()}"
         replies = [Reply(text=t(lang, "upload_done", name=name, summary=brief))]
         if notes is not None:
             doc = Document(filename=notes.name, mime_type="text/csv", content=notes.read_bytes())
@@ -121,9 +87,7 @@ async def _run(
                               "max_mb": settings.import_max_mb}  # fmt: skip
     if kind == "statuses":
         summary = await import_statuses(db, path, **common)
-        window = SendWindow.from_settings(settings)
-        notices = await Outreach(db, settings, clock, window).triggers()
-        return f"{summary.brief()}; {notices}", summary.notes_path
+        return summary.brief(), summary.notes_path
     if kind == "students":
         students = await import_students(db, path, **common)
         return students.brief(), students.notes_path

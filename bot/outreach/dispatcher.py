@@ -28,9 +28,9 @@ from collections.abc import Awaitable
 from contextlib import suppress
 from datetime import timedelta
 
-from bot.channels.base import Pacer, Sender
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
+from bot.core.ports import Pacer, Sender
 from bot.errors import ChannelError, ChatUnreachable, RateLimited, TransientError
 from storage import outbox
 from storage import outreach as sql

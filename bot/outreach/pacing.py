@@ -1,6 +1,6 @@
 """Pacing one channel's sends under the platform's limits, direct replies first.
 
-`RatePacer` implements `bot.channels.base.Pacer` for one channel (one bot token):
+`RatePacer` implements `bot.core.ports.Pacer` for one channel (one bot token):
 
 - **overall**: an evenly spaced slot every 1/rate seconds (GCRA, no bursts), a little under the
   platform's figure (`headroom`) so network jitter never puts one message too many in a second;

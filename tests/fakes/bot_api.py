@@ -25,11 +25,12 @@ from email import policy
 from email.parser import BytesParser
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 JSON_FIELDS = ("reply_markup", "allowed_updates", "entities", "caption_entities")
 SEND_METHODS = ("sendmessage", "senddocument")
 _ROUTE = re.compile(r"^/bot([^/]+)/(\w+)$")
+_FILE_ROUTE = re.compile(r"^/file/bot([^/]+)/(.+)$")
 
 
 @dataclass
@@ -77,6 +78,7 @@ class FakeBotApi:
         self.accepted = 0  # sends answered 200
         self.limited = 0  # sends answered 429 by the flood limits
         self.port = 0
+        self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
         self._updates: list[dict[str, Any]] = []  # not yet confirmed
         self._failures: dict[str, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
         self._window: dict[str, deque[float]] = defaultdict(deque)  # '' is the overall window
@@ -214,10 +216,12 @@ class FakeBotApi:
             while request := await _read_request(reader):
                 path, headers, body = request
                 status, answer = await self._dispatch(path, headers, body)
-                payload = json.dumps(answer).encode()
+                raw = isinstance(answer, bytes)
+                payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+                kind = "application/octet-stream" if raw else "application/json"
                 head = (
                     f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+                    f"Content-Type: {kind}\r\nContent-Length: {len(payload)}\r\n\r\n"
                 )
                 writer.write(head.encode() + payload)
                 await writer.drain()
@@ -231,7 +235,13 @@ class FakeBotApi:
 
     async def _dispatch(
         self, path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any] | bytes]:
+        download = _FILE_ROUTE.match(unquote(path))
+        if download is not None:
+            name = download.group(2).removeprefix("documents/")
+            if download.group(1) != self.token or name not in self.files:
+                return 404, ApiError(404, "Not Found").body
+            return 200, self.files[name]
         route = _ROUTE.match(path)
         if route is None:
             return 404, ApiError(404, "Not Found").body
@@ -259,6 +269,8 @@ class FakeBotApi:
             return await self._get_updates(params)
         if method in SEND_METHODS:
             return self._send(method, params)
+        if method == "getfile":
+            return self._get_file(str(params.get("file_id", "")))
         if method in ("answercallbackquery", "editmessagereplymarkup", "editmessagetext",
                       "deletewebhook", "setwebhook", "close", "logout"):  # fmt: skip
             return True
@@ -290,6 +302,17 @@ class FakeBotApi:
             doc = {"file_id": f"doc{self._next_message}", "file_unique_id": "u", "file_name": name}
             return self._message(int(chat_id), _chat_type(chat_id), None, document=doc)
         return self._message(int(chat_id), _chat_type(chat_id), params["text"])
+
+    def _get_file(self, file_id: str) -> dict[str, Any]:
+        """A file pushed with `files[file_id] = content`; Telegram refuses files over 20 MB."""
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        if size > 20 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: file is too big")
+        path = f"documents/{file_id}"
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": path}  # fmt: skip
 
     def _admit(self, chat_id: str) -> None:
         """Flood limits over a sliding one-second window; 429 when over."""

@@ -1,4 +1,9 @@
-"""What the rest of the system needs from a channel adapter, and how sends are paced."""
+"""Ports: what the core and the services need from a channel adapter, as protocols.
+
+The wiring (`bot.app`) hands each channel adapter to the parts that need it: the dispatcher gets
+its `Sender` and `Pacer`, the conversation core its `FileFetcher`. Nothing below the channels
+imports a channel.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,14 @@ class Pacer(Protocol):
     def departing(self, chat_id: str) -> None:
         """The message granted to `chat_id` leaves now (optional: a caller that says so lets
         the pacer count a send delayed after its grant when it really goes)."""
+        ...
+
+
+class FileFetcher(Protocol):
+    """Downloads a file a user sent (a channel capability: the core only sees its file id)."""
+
+    async def fetch_file(self, file_id: str, max_bytes: int) -> bytes:
+        """The file's bytes; raises `ImportFileError` when it is over `max_bytes`."""
         ...
 
 
