@@ -55,6 +55,26 @@ async def app(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
 
 
 @pytest.fixture
+async def office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+    """An app set up like an office: staff group, an admin, head of office, a holiday file."""
+    from tests.order_support import office_app
+
+    application = await office_app(tmp_path, clock)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+async def team_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+    """`office` with the team Alpha (member STAFF2)."""
+    from tests.order_support import team_app
+
+    application = await team_app(tmp_path, clock)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
 def residents(clock: FrozenClock) -> dict[str, Resident]:
     """The showcase residents by status name ('PRR' is the adult, 'PRR16' the 16-year-old)."""
     out: dict[str, Resident] = {}

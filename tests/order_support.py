@@ -26,7 +26,7 @@ HOLIDAY = date(2026, 12, 25)
 TUE, WED, THU = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
 
 
-async def open_app(tmp_path: Path, clock: FrozenClock, **overrides: Any) -> App:
+async def office_app(tmp_path: Path, clock: FrozenClock, **overrides: Any) -> App:
     """An app with a staff group, an admin, a head-of-office chat and a holiday file."""
     holidays = tmp_path / "libur.txt"
     holidays.write_text(f"{HOLIDAY.isoformat()}  # Natal\n", encoding="utf-8")
@@ -44,8 +44,8 @@ async def open_app(tmp_path: Path, clock: FrozenClock, **overrides: Any) -> App:
 
 
 async def team_app(tmp_path: Path, clock: FrozenClock, *, staff: bool = False) -> App:
-    """`open_app` with the team Alpha (member STAFF2); `staff`: STAFF2 (Sari) is staff too."""
-    app = await open_app(tmp_path, clock)
+    """`office_app` with the team Alpha (member STAFF2); `staff`: STAFF2 (Sari) is staff too."""
+    app = await office_app(tmp_path, clock)
     await add_team(app)
     if staff:
         await teams.add_staff(app.db, STAFF2, "Sari", "test", clock.now())

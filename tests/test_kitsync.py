@@ -32,19 +32,12 @@ from tests.field_support import (
     write_csv,
     write_xlsx,
 )
-from tests.order_support import ADMIN, STAFF_CHAT, open_app
+from tests.order_support import ADMIN, STAFF_CHAT, office_app
 from tests.outreach_support import link_chat, outreach_for, rows
 
 HEADER = "nik,tanggal_rekam,kit,kode_kunjungan"
 DAY = "2026-11-20"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-async def fapp(tmp_path: Path, clock: FrozenClock) -> App:
-    app = await open_app(tmp_path, clock)
-    yield app  # type: ignore[misc]
-    await app.close()
 
 
 async def sync(app: App, path: Path, **kw: object):  # type: ignore[no-untyped-def]
@@ -55,21 +48,21 @@ async def sync(app: App, path: Path, **kw: object):  # type: ignore[no-untyped-d
 
 
 async def test_recorded_residents_change_status_and_their_summons_stop(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]
-    await link_chat(fapp, "3001", budi.nik, nur.nik)
-    await outreach_for(fapp, summons_interval_days=0).summons()
-    assert len(await rows(fapp.db, "state = 'pending' AND kind = 'summons'")) == 2
+    await link_chat(office, "3001", budi.nik, nur.nik)
+    await outreach_for(office, summons_interval_days=0).summons()
+    assert len(await rows(office.db, "state = 'pending' AND kind = 'summons'")) == 2
 
     path = write_csv(
         tmp_path / "kit.csv", HEADER, [f"{budi.nik},{DAY},KIT-07,", f"{nur.nik},{DAY},KIT-07,"]
     )
-    summary = await sync(fapp, path)
+    summary = await sync(office, path)
 
     assert (summary.recorded, summary.status_changed, summary.rejected) == (2, 2, 0)
-    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
-    history = await fapp.db.fetchall(
+    assert await status_of(office, budi.nik) == "SUDAH_REKAM"
+    history = await office.db.fetchall(
         "SELECT old_status, new_status, source FROM status_history ORDER BY id"
     )
     assert [tuple(r) for r in history] == [
@@ -77,8 +70,8 @@ async def test_recorded_residents_change_status_and_their_summons_stop(
         ("REKAM_ULANG", "SUDAH_REKAM", "kit"),
     ]
     assert summary.summons_cancelled == 2
-    assert await rows(fapp.db, "state = 'pending'") == []
-    audit = await fapp.db.fetchone(
+    assert await rows(office.db, "state = 'pending'") == []
+    audit = await office.db.fetchone(
         "SELECT action, detail FROM audit_log WHERE action = 'import.recordings'"
     )
     assert audit is not None and json.loads(audit["detail"])["recorded"] == 2
@@ -86,19 +79,19 @@ async def test_recorded_residents_change_status_and_their_summons_stop(
 
 
 async def test_reimport_changes_nothing(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     lines = [f"{r.nik},{DAY},KIT-1," for r in residents.values()] + [
         f"1971010101900009,{DAY},KIT-1,"
     ]
     path = write_csv(tmp_path / "kit.csv", HEADER, lines)
-    first = await sync(fapp, path)
-    dump = await _state(fapp)
-    second = await sync(fapp, path)
+    first = await sync(office, path)
+    dump = await _state(office)
+    second = await sync(office, path)
 
     assert (first.recorded, first.flagged) == (9, 1)
     assert (second.recorded, second.status_changed, second.already, second.flagged) == (0, 0, 9, 0)
-    assert await _state(fapp) == dump
+    assert await _state(office) == dump
 
 
 async def _state(app: App) -> list[object]:
@@ -110,10 +103,10 @@ async def _state(app: App) -> list[object]:
 
 
 async def test_malformed_future_duplicate_and_twice_rows_are_reported(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     budi, siti = residents["BELUM_REKAM"], residents["SUDAH_REKAM"]
-    future = (fapp.clock.today() + timedelta(days=1)).isoformat()
+    future = (office.clock.today() + timedelta(days=1)).isoformat()
     path = write_csv(tmp_path / "kit.csv", HEADER, [
         f"{budi.nik},{DAY},KIT-1,",           # row 2
         f"{budi.nik},{DAY},KIT-1,",           # row 3: duplicate
@@ -123,7 +116,7 @@ async def test_malformed_future_duplicate_and_twice_rows_are_reported(
         f"{siti.nik},31-02-2026,KIT-1,",      # row 7: impossible date
         f"{siti.nik},20-11-2026,KIT-1,JB-2026-9999",  # row 8: DD-MM-YYYY; unknown visit code
     ])  # fmt: skip
-    s = await sync(fapp, path)
+    s = await sync(office, path)
 
     assert (s.rows, s.recorded, s.duplicates, s.twice, s.rejected) == (7, 3, 1, 1, 3)
     notes = s.notes_path.read_text(encoding="utf-8-sig") if s.notes_path else ""
@@ -138,51 +131,51 @@ async def test_malformed_future_duplicate_and_twice_rows_are_reported(
 
 
 async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
-    fapp: App, tmp_path: Path
+    office: App, tmp_path: Path
 ) -> None:
     stranger = "1971010101900009"
     path = write_csv(tmp_path / "kit.csv", HEADER, [f"{stranger},{DAY},KIT-1,"])
-    s = await sync(fapp, path)
+    s = await sync(office, path)
     assert (s.recorded, s.flagged) == (1, 1)
-    assert await scalar(fapp, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 1
+    assert await scalar(office, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 1
 
     bulk = [(stranger, "1971010101150001", "Baru", "1990-01-01", "L", "BELUM_REKAM")]
-    async with fapp.db.write() as conn:
+    async with office.db.write() as conn:
         await conn.executemany(
             "INSERT INTO residents (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, status,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'x', 'x')", bulk,
         )  # fmt: skip
-    again = await sync(fapp, path)
+    again = await sync(office, path)
     assert again.reconciled == 1
-    assert await status_of(fapp, stranger) == "SUDAH_REKAM"
-    assert await scalar(fapp, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 0
+    assert await status_of(office, stranger) == "SUDAH_REKAM"
+    assert await scalar(office, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 0
 
 
 async def test_visit_tally_is_filled_from_the_kit(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
-    code, visit_id = await closed_visit(fapp, date(2026, 11, 24), terekam=5)
+    code, visit_id = await closed_visit(office, date(2026, 11, 24), terekam=5)
     people = [r.nik for r in residents.values()][:3]
     path = write_csv(
         tmp_path / "kit.csv", HEADER, [f"{n},2026-11-24,KIT-1,{code.lower()}" for n in people]
     )
-    s = await sync(fapp, path)
+    s = await sync(office, path)
     assert s.visits == [(code, "SELESAI", 3)]
-    assert await scalar(fapp, "SELECT terekam FROM visits WHERE id = ?", (visit_id,)) == 3
+    assert await scalar(office, "SELECT terekam FROM visits WHERE id = ?", (visit_id,)) == 3
     assert f"visits {code}=3" in s.line()
 
 
 async def test_summons_are_held_while_a_visits_results_are_awaited(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     budi = residents["BELUM_REKAM"]  # Bacang, RW 002, RT 001: the visit's area
     visit_day = date(2026, 11, 24)
-    code, _ = await closed_visit(fapp, visit_day)
+    code, _ = await closed_visit(office, visit_day)
     held = f"SELECT count(*) FROM residents r WHERE r.nik = :nik AND NOT ({NOT_AWAITING_RESULTS})"
 
     async def is_held(today: date) -> bool:
         params = {"nik": budi.nik, "today": today.isoformat(), "hold_since": hold_since(today, 7)}
-        async with fapp.db.write() as conn, conn.execute(held, params) as cur:
+        async with office.db.write() as conn, conn.execute(held, params) as cur:
             row = await cur.fetchone()
         return bool(row and row[0])
 
@@ -191,7 +184,7 @@ async def test_summons_are_held_while_a_visits_results_are_awaited(
     assert not await is_held(visit_day + timedelta(days=8))  # grace over
     other = residents["REKAM_ULANG"]
     path = write_csv(tmp_path / "kit.csv", HEADER, [f"{other.nik},2026-11-24,KIT-1,{code}"])
-    await sync(fapp, path)
+    await sync(office, path)
     assert not await is_held(visit_day + timedelta(days=1))  # results arrived
 
 
@@ -208,19 +201,19 @@ async def test_summons_are_held_while_a_visits_results_are_awaited(
     ],
 )
 async def test_unusable_files_are_refused_and_change_nothing(
-    fapp: App, tmp_path: Path, content: str, message: str
+    office: App, tmp_path: Path, content: str, message: str
 ) -> None:
     path = tmp_path / "kit.csv"
     path.write_text(content, encoding="utf-8")
-    before = await _state(fapp)
+    before = await _state(office)
     with pytest.raises(ImportFileError, match=message):
-        await sync(fapp, path)
-    assert await _state(fapp) == before
-    refused = await scalar(fapp, "SELECT count(*) FROM audit_log WHERE detail LIKE '%refused%'")
+        await sync(office, path)
+    assert await _state(office) == before
+    refused = await scalar(office, "SELECT count(*) FROM audit_log WHERE detail LIKE '%refused%'")
     assert refused == 1
 
 
-async def test_a_50_mb_file_is_refused_before_reading(fapp: App, tmp_path: Path) -> None:
+async def test_a_50_mb_file_is_refused_before_reading(office: App, tmp_path: Path) -> None:
     path = tmp_path / "besar.csv"
     with path.open("w", encoding="utf-8") as f:
         f.write(HEADER + "\n")
@@ -228,33 +221,33 @@ async def test_a_50_mb_file_is_refused_before_reading(fapp: App, tmp_path: Path)
         f.write(line * (50 * 1024 * 1024 // len(line) + 1))
     assert path.stat().st_size > 50 * 1024 * 1024
     with pytest.raises(ImportFileError, match=r"50\.0 MB; the limit is 20 MB \(IMPORT_MAX_MB\)"):
-        await sync(fapp, path)
-    assert await scalar(fapp, "SELECT count(*) FROM recordings") == 0
+        await sync(office, path)
+    assert await scalar(office, "SELECT count(*) FROM recordings") == 0
 
 
 async def test_excel_works_and_merged_header_cells_are_refused(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     budi = residents["BELUM_REKAM"]
     good = write_xlsx(
         tmp_path / "kit.xlsx",
         [("NIK", "Tanggal Rekam", "Kit"), (budi.nik, date(2026, 11, 20), "K1")],
     )
-    assert (await sync(fapp, good)).recorded == 1
+    assert (await sync(office, good)).recorded == 1
     titled = write_xlsx(
         tmp_path / "judul.xlsx",
         [("Data perekaman Kec. Bukit Intan", None, None), ("nik", "tanggal_rekam", "kit"),
          ("12345", "2026-11-20", "K1")],
         merge="A1:C1",
     )  # fmt: skip
-    s = await sync(fapp, titled)  # a merged title row above the header is skipped
+    s = await sync(office, titled)  # a merged title row above the header is skipped
     assert s.rejected == 1 and s.notes_path is not None
     assert s.notes_path.read_text(encoding="utf-8-sig").splitlines()[1].startswith("3,")
     merged = write_xlsx(
         tmp_path / "gabung.xlsx", [("nik", "tanggal_rekam", None, "kit")], merge="B1:C1"
     )
     with pytest.raises(ImportFileError, match="column C is blank \\(merged or empty\\)"):
-        await sync(fapp, merged)
+        await sync(office, merged)
 
 
 def test_cli_prints_a_one_line_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -274,7 +267,7 @@ def test_cli_prints_a_one_line_summary(tmp_path: Path, capsys: pytest.CaptureFix
 async def test_an_import_killed_half_way_is_finished_by_running_it_again(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
-    app = await open_app(tmp_path, clock)
+    app = await office_app(tmp_path, clock)
     try:
         niks = bulk_residents(app.db.path, 20_000, clock.today())
         path = write_csv(
@@ -320,10 +313,10 @@ def kit_document(content: str, filename: str = "hasil-rekam.csv") -> Document:
 
 
 async def test_staff_upload_runs_the_kit_sync_and_returns_masked_notes(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
     budi = residents["BELUM_REKAM"]
-    staff = ChatDriver(fapp, STAFF_CHAT)
+    staff = ChatDriver(office, STAFF_CHAT)
     doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\nxx,{DAY},KIT-1,\n")
     replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
     assert replies[0].text.startswith("✅ hasil-rekam.csv selesai diimpor: recorded 1")
@@ -334,73 +327,76 @@ async def test_staff_upload_runs_the_kit_sync_and_returns_masked_notes(
         b"3,**,rejected: NIK is not 16 digits" in notes.content
         and budi.nik.encode() not in notes.content
     )
-    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
-    actor = await scalar(fapp, "SELECT actor FROM audit_log WHERE action = 'import.recordings'")
+    assert await status_of(office, budi.nik) == "SUDAH_REKAM"
+    actor = await scalar(office, "SELECT actor FROM audit_log WHERE action = 'import.recordings'")
     assert actor == f"telegram:{ADMIN}"
 
 
 async def test_a_document_from_a_non_staff_user_is_politely_refused(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
     budi = residents["BELUM_REKAM"]
     doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\n")
-    for chat in (ChatDriver(fapp, "6001"), ChatDriver(fapp, STAFF_CHAT)):  # also in the staff group
+    for chat in (
+        ChatDriver(office, "6001"),
+        ChatDriver(office, STAFF_CHAT),
+    ):  # also in the staff group
         replies = await chat.send(
             text="/impor", document=doc, user_id="6001", is_group=chat.chat_id.startswith("-")
         )
         assert "hanya petugas Dukcapil yang dapat mengunggah data" in replies[0].text
-    assert await status_of(fapp, budi.nik) == "BELUM_REKAM"
+    assert await status_of(office, budi.nik) == "BELUM_REKAM"
 
 
 async def test_a_document_without_caption_is_a_kit_sync_for_staff_only(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
     budi = residents["BELUM_REKAM"]
     doc = kit_document(f"{HEADER}\n{budi.nik},{DAY},KIT-1,\n")
-    other_group = ChatDriver(fapp, "-100999")
+    other_group = ChatDriver(office, "-100999")
     assert await other_group.send(document=doc, user_id=ADMIN, is_group=True) == []
-    stranger = await ChatDriver(fapp, "6001").send(document=doc, user_id="6001")
+    stranger = await ChatDriver(office, "6001").send(document=doc, user_id="6001")
     assert "hanya petugas Dukcapil yang dapat mengunggah data" in stranger[0].text
-    assert await status_of(fapp, budi.nik) == "BELUM_REKAM"
-    staff = ChatDriver(fapp, STAFF_CHAT)
+    assert await status_of(office, budi.nik) == "BELUM_REKAM"
+    staff = ChatDriver(office, STAFF_CHAT)
     replies = await staff.send(document=doc, user_id=ADMIN, is_group=True)
     assert replies[0].text.startswith("✅ hasil-rekam.csv selesai diimpor: recorded 1")
-    assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+    assert await status_of(office, budi.nik) == "SUDAH_REKAM"
 
 
 async def test_uploads_download_through_the_telegram_channel_with_a_size_limit(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
-    staff = ChatDriver(fapp, STAFF_CHAT)
+    staff = ChatDriver(office, STAFF_CHAT)
     doc = Document(filename="hasil.csv", file_id="F1")
     replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
     assert replies[0].text == t("id", "upload_no_download")  # no channel can fetch it yet
 
     api = await FakeBotApi("123:TEST").start()
     try:
-        settings = fapp.settings.model_copy(
+        settings = office.settings.model_copy(
             update={"telegram_bot_token": SecretStr(api.token), "telegram_api_url": api.url}
         )
-        channel = TelegramChannel(settings, fapp.db, fapp.conversation, fapp.clock)
-        fapp.conversation.files[channel.channel] = channel
+        channel = TelegramChannel(settings, office.db, office.conversation, office.clock)
+        office.conversation.files[channel.channel] = channel
         budi = residents["BELUM_REKAM"]
         api.files["F1"] = f"nik,tanggal_rekam,kit\n{budi.nik},27-11-2026,KIT-01\n".encode()
         replies = await staff.send(text="/impor", document=doc, user_id=ADMIN, is_group=True)
         assert replies[0].text.startswith("✅ hasil.csv selesai diimpor: recorded 1")
-        assert await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+        assert await status_of(office, budi.nik) == "SUDAH_REKAM"
         api.files["F2"] = b"x" * (21 * 1024 * 1024)  # Telegram serves files up to 20 MB
         big = Document(filename="besar.csv", file_id="F2")
         replies = await staff.send(text="/impor", document=big, user_id=ADMIN, is_group=True)
         assert "Telegram could not give the file" in replies[0].text
         api.files["F3"] = b"x" * (2 * 1024 * 1024)  # over IMPORT_MAX_MB: never downloaded
-        fapp.conversation.settings = settings.model_copy(update={"import_max_mb": 1.0})
+        office.conversation.settings = settings.model_copy(update={"import_max_mb": 1.0})
         big = Document(filename="besar.csv", file_id="F3")
         replies = await staff.send(text="/impor", document=big, user_id=ADMIN, is_group=True)
         assert "2.0 MB; the limit is 1 MB (IMPORT_MAX_MB)" in replies[0].text
         await channel.close()
     finally:
-        fapp.conversation.files.clear()
-        fapp.conversation.settings = fapp.settings
+        office.conversation.files.clear()
+        office.conversation.settings = office.settings
         await api.stop()
     wrong = await staff.send(
         text="/impor",
@@ -414,24 +410,24 @@ async def test_uploads_download_through_the_telegram_channel_with_a_size_limit(
 
 
 async def test_staff_upload_of_siak_statuses_enqueues_notices(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
     siti = residents["SUDAH_REKAM"]
-    await link_chat(fapp, "3001", siti.nik)
+    await link_chat(office, "3001", siti.nik)
     doc = kit_document(f"nik,status,tanggal\n{siti.nik},PRR,2026-11-27\n", "siak.csv")
-    replies = await ChatDriver(fapp, STAFF_CHAT).send(
+    replies = await ChatDriver(office, STAFF_CHAT).send(
         text="/impor status", document=doc, user_id=ADMIN, is_group=True
     )
     assert "changed 1" in replies[0].text and "1 notices enqueued" in replies[0].text
-    assert [r["dedupe_key"] for r in await rows(fapp.db)] == [f"status:PRR:{siti.nik}"]
+    assert [r["dedupe_key"] for r in await rows(office.db)] == [f"status:PRR:{siti.nik}"]
 
 
 async def test_the_summons_round_skips_an_area_awaiting_kit_results(
-    fapp: App, residents: dict[str, Resident]
+    office: App, residents: dict[str, Resident]
 ) -> None:
     budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]  # Budi lives in the area
-    await link_chat(fapp, "3001", budi.nik, nur.nik)
-    await closed_visit(fapp, date(2026, 11, 26))
-    await outreach_for(fapp, summons_interval_days=0).summons()
-    planned = {r[0] for r in await fapp.db.fetchall("SELECT nik FROM summons")}
+    await link_chat(office, "3001", budi.nik, nur.nik)
+    await closed_visit(office, date(2026, 11, 26))
+    await outreach_for(office, summons_interval_days=0).summons()
+    planned = {r[0] for r in await office.db.fetchall("SELECT nik FROM summons")}
     assert planned == {nur.nik}  # Budi is held while the visit's results are awaited

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.app import App
 from bot.core.messages import ButtonKind
 from storage import audit, officials
-from tests.conftest import ChatDriver, FrozenClock
-from tests.order_support import ADMIN, STAFF_CHAT, open_app, outbox_rows, payloads
-
-
-@pytest.fixture
-async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await open_app(tmp_path, clock)
-    yield application
-    await application.close()
+from tests.conftest import ChatDriver
+from tests.order_support import ADMIN, STAFF_CHAT, outbox_rows, payloads
 
 
 async def register_rt(chat: ChatDriver) -> None:
@@ -42,57 +30,57 @@ async def register_rt(chat: ChatDriver) -> None:
     assert phone[0].buttons[0].kind is ButtonKind.SHARE_CONTACT
 
 
-async def test_registration_then_staff_approval(oapp: App) -> None:
-    chat = ChatDriver(oapp, "2001")
+async def test_registration_then_staff_approval(office: App) -> None:
+    chat = ChatDriver(office, "2001")
     await register_rt(chat)
     assert "tombol" in await chat.say("081234567890")  # typed numbers are not accepted
     assert "milik Bapak/Ibu sendiri" in await chat.share_contact("081234567890", user_id="777")
     done = await chat.share_contact("081234567890")
     assert "menunggu persetujuan" in done and "Ketua RT 003 / RW 002, Kel. Bacang" in done
-    official = await officials.official_for_chat(oapp.db, "telegram", "2001")
+    official = await officials.official_for_chat(office.db, "telegram", "2001")
     assert official is not None and official.status.value == "MENUNGGU"
     assert (official.rt, official.rw, official.phone) == ("003", "002", "6281234567890")
 
-    [notice] = await outbox_rows(oapp, STAFF_CHAT)
+    [notice] = await outbox_rows(office, STAFF_CHAT)
     assert notice.kind == "staff" and "Rahman Hakim" in notice.reply.text
     assert payloads(notice.reply) == [f"offok:{official.id}", f"offno:{official.id}"]
 
-    resident = ChatDriver(oapp, "3001")  # a forwarded button pressed by a resident
+    resident = ChatDriver(office, "3001")  # a forwarded button pressed by a resident
     assert "khusus petugas" in await resident.press(f"offok:{official.id}")
-    still = await officials.get_official(oapp.db, official.id)
+    still = await officials.get_official(office.db, official.id)
     assert still is not None and still.status.value == "MENUNGGU"
 
-    staff = ChatDriver(oapp, STAFF_CHAT)
+    staff = ChatDriver(office, STAFF_CHAT)
     answer = await staff.send(payload=f"offok:{official.id}", user_id=ADMIN, is_group=True)
     assert "disetujui" in answer[0].text
     again = await staff.send(payload=f"offno:{official.id}", user_id=ADMIN, is_group=True)
     assert "sudah diproses sebelumnya (disetujui)" in again[0].text
-    approved = await officials.get_official(oapp.db, official.id)
+    approved = await officials.get_official(office.db, official.id)
     assert approved is not None and approved.approved
 
-    [told] = await outbox_rows(oapp, "2001")
+    [told] = await outbox_rows(office, "2001")
     assert "sudah disetujui" in told.reply.text
-    [entry] = await audit.latest(oapp.db, action="official.approve")
+    [entry] = await audit.latest(office.db, action="official.approve")
     assert entry.actor == f"telegram:{ADMIN}"
     assert "sudah terdaftar" in await chat.say("/pengurus")
 
 
-async def test_rejected_official_is_told_and_may_register_again(oapp: App) -> None:
-    chat = ChatDriver(oapp, "2002")
+async def test_rejected_official_is_told_and_may_register_again(office: App) -> None:
+    chat = ChatDriver(office, "2002")
     await register_rt(chat)
     await chat.share_contact("081234567891")
-    official = await officials.official_for_chat(oapp.db, "telegram", "2002")
+    official = await officials.official_for_chat(office.db, "telegram", "2002")
     assert official is not None
-    staff = ChatDriver(oapp, STAFF_CHAT)
+    staff = ChatDriver(office, STAFF_CHAT)
     await staff.send(payload=f"offno:{official.id}", user_id=ADMIN, is_group=True)
-    [told] = await outbox_rows(oapp, "2002")
+    [told] = await outbox_rows(office, "2002")
     assert "belum dapat disetujui" in told.reply.text
     replies = await chat.send(text="/pengurus")
     assert "tidak disetujui" in replies[0].text and payloads(replies[0]) == ["off:redo"]
 
 
-async def test_camat_skips_kelurahan_and_numbers(oapp: App) -> None:
-    chat = ChatDriver(oapp, "2003")
+async def test_camat_skips_kelurahan_and_numbers(office: App) -> None:
+    chat = ChatDriver(office, "2003")
     await chat.say("/pengurus")
     await chat.press("off:role:CAMAT")
     assert "nama lengkap" in await chat.press("off:kec:197102")
@@ -100,11 +88,11 @@ async def test_camat_skips_kelurahan_and_numbers(oapp: App) -> None:
     assert "Camat, Kec. Taman Sari" in await chat.share_contact("081234567892")
 
 
-async def test_registration_only_in_private_chat_and_stale_buttons(oapp: App) -> None:
-    group = ChatDriver(oapp, STAFF_CHAT)
+async def test_registration_only_in_private_chat_and_stale_buttons(office: App) -> None:
+    group = ChatDriver(office, STAFF_CHAT)
     replies = await group.send(text="/pengurus", user_id=ADMIN, is_group=True)
     assert "chat pribadi" in replies[0].text
-    chat = ChatDriver(oapp, "2004")
+    chat = ChatDriver(office, "2004")
     assert "tidak berlaku" in await chat.press("off:kec:197101")  # not in the flow
     await chat.say("/pengurus")
     await chat.press("off:role:RW")
@@ -112,8 +100,8 @@ async def test_registration_only_in_private_chat_and_stale_buttons(oapp: App) ->
     assert "tidak berlaku" in await chat.press("off:kel:1971021001")  # another kecamatan's
 
 
-async def test_deep_link_preselects_the_area(oapp: App) -> None:
-    chat = ChatDriver(oapp, "2005")
+async def test_deep_link_preselects_the_area(office: App) -> None:
+    chat = ChatDriver(office, "2005")
     replies = await chat.send(text="/start order-1971011006")
     assert payloads(replies[0]) == ["off:start:1971011006", "ord:k:RUMAH"]
     await chat.press("off:start:1971011006")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.app import App
 from bot.core.capacity import Slot
@@ -22,59 +18,79 @@ from tests.order_support import (
     TUE,
     outbox_rows,
     saved_order,
-    team_app,
 )
 
 
-@pytest.fixture
-async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await team_app(tmp_path, clock)  # member: STAFF2
-    yield application
-    await application.close()
-
-
 async def test_d_minus_1_reminders_reach_requester_team_and_residents(
-    oapp: App, clock: FrozenClock, residents: dict[str, Resident]
+    team_office: App, clock: FrozenClock, residents: dict[str, Resident]
 ) -> None:
     budi, siti = residents["BELUM_REKAM"], residents["SUDAH_REKAM"]
-    await ChatDriver(oapp, "3001").say(f"/status {budi.nik} {budi.no_kk}")
-    await ChatDriver(oapp, "3002").say(f"/status {siti.nik} {siti.no_kk}")  # recorded, elsewhere
-    order = await saved_order(oapp, days=(TUE,), rt="001", rw="002")
-    await visits.schedule(oapp.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), clock.now())
-    assert await run_visit_reminders(oapp.db, oapp.settings, oapp.clock) == "0 reminders enqueued"
+    await ChatDriver(team_office, "3001").say(f"/status {budi.nik} {budi.no_kk}")
+    await ChatDriver(team_office, "3002").say(
+        f"/status {siti.nik} {siti.no_kk}"
+    )  # recorded, elsewhere
+    order = await saved_order(team_office, days=(TUE,), rt="001", rw="002")
+    await visits.schedule(team_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), clock.now())
+    assert (
+        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
+        == "0 reminders enqueued"
+    )
     clock.travel(timedelta(days=2))  # Monday 30 November: the day before
-    assert await run_visit_reminders(oapp.db, oapp.settings, oapp.clock) == "3 reminders enqueued"
-    assert await run_visit_reminders(oapp.db, oapp.settings, oapp.clock) == "0 reminders enqueued"
-    [requester] = [s for s in await outbox_rows(oapp, "2001") if s.kind == "reminder"]
+    assert (
+        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
+        == "3 reminders enqueued"
+    )
+    assert (
+        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
+        == "0 reminders enqueued"
+    )
+    [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
     assert "Pengingat: besok (Sel, 1 Desember 2026, sesi Pagi" in requester.reply.text
-    [team] = await outbox_rows(oapp, STAFF2)
+    [team] = await outbox_rows(team_office, STAFF2)
     assert "Pengingat tim Alpha" in team.reply.text and "Kontak: 6281200000099" in team.reply.text
-    [resident] = await outbox_rows(oapp, "3001")
+    [resident] = await outbox_rows(team_office, "3001")
     assert "Budi belum rekam" in resident.reply.text and "bawa KK asli" in resident.reply.text
-    assert not await outbox_rows(oapp, "3002")
+    assert not await outbox_rows(team_office, "3002")
 
 
-async def test_friday_reminds_monday_visits(oapp: App, clock: FrozenClock) -> None:
+async def test_friday_reminds_monday_visits(team_office: App, clock: FrozenClock) -> None:
     monday = TUE + timedelta(days=6)  # 7 December
-    order = await saved_order(oapp, days=(monday,))
-    await visits.schedule(oapp.db, order.id, 1, monday, Slot.SIANG, (ADMIN, "A"), clock.now())
+    order = await saved_order(team_office, days=(monday,))
+    await visits.schedule(
+        team_office.db, order.id, 1, monday, Slot.SIANG, (ADMIN, "A"), clock.now()
+    )
     clock.travel(timedelta(days=6))  # Friday 4 December
-    assert await run_visit_reminders(oapp.db, oapp.settings, oapp.clock) == "2 reminders enqueued"
-    [requester] = [s for s in await outbox_rows(oapp, "2001") if s.kind == "reminder"]
+    assert (
+        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
+        == "2 reminders enqueued"
+    )
+    [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
     assert "hari kerja berikutnya" in requester.reply.text
 
 
 async def test_unanswered_orders_are_escalated_each_working_morning(
-    oapp: App, clock: FrozenClock
+    team_office: App, clock: FrozenClock
 ) -> None:
-    order = await saved_order(oapp)  # Saturday 28 November
-    assert await run_order_escalation(oapp.db, oapp.settings, oapp.clock) == "not a working day"
+    order = await saved_order(team_office)  # Saturday 28 November
+    assert (
+        await run_order_escalation(team_office.db, team_office.settings, team_office.clock)
+        == "not a working day"
+    )
     clock.travel(timedelta(days=3))  # Tuesday: two working days (Mon, Tue) have passed
-    assert await run_order_escalation(oapp.db, oapp.settings, oapp.clock) == "no overdue orders"
+    assert (
+        await run_order_escalation(team_office.db, team_office.settings, team_office.clock)
+        == "no overdue orders"
+    )
     clock.travel(timedelta(days=1))  # Wednesday
-    assert "1 overdue" in await run_order_escalation(oapp.db, oapp.settings, oapp.clock)
-    await run_order_escalation(oapp.db, oapp.settings, oapp.clock)  # run twice: sent once
-    staff = [s for s in await outbox_rows(oapp, STAFF_CHAT) if s.dedupe_key.startswith("escal")]
-    [head] = await outbox_rows(oapp, HEAD)
+    assert "1 overdue" in await run_order_escalation(
+        team_office.db, team_office.settings, team_office.clock
+    )
+    await run_order_escalation(
+        team_office.db, team_office.settings, team_office.clock
+    )  # run twice: sent once
+    staff = [
+        s for s in await outbox_rows(team_office, STAFF_CHAT) if s.dedupe_key.startswith("escal")
+    ]
+    [head] = await outbox_rows(team_office, HEAD)
     assert len(staff) == 1 and "belum ditangani lebih dari 2 hari kerja" in staff[0].reply.text
     assert f"{order.code} · Kel. Bacang · 3 hari kerja" in head.reply.text

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,15 +21,7 @@ from tests.order_support import (
     outbox_rows,
     payloads,
     saved_order,
-    team_app,
 )
-
-
-@pytest.fixture
-async def oapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    application = await team_app(tmp_path, clock)
-    yield application
-    await application.close()
 
 
 async def to_calendar(chat: ChatDriver, kind: str = "KOLEKTIF") -> None:
@@ -41,9 +31,9 @@ async def to_calendar(chat: ChatDriver, kind: str = "KOLEKTIF") -> None:
     await chat.press("ord:skip")
 
 
-async def test_official_orders_a_community_visit(oapp: App) -> None:
-    await approved_official(oapp)
-    chat = ChatDriver(oapp, "2001")
+async def test_official_orders_a_community_visit(team_office: App) -> None:
+    await approved_official(team_office)
+    chat = ChatDriver(team_office, "2001")
     kinds = await chat.send(text="/order")
     assert payloads(kinds[0])[:4] == [
         "ord:k:KOLEKTIF",
@@ -67,15 +57,15 @@ async def test_official_orders_a_community_visit(oapp: App) -> None:
     summary = await chat.say("0812-3456-7890")
     assert "Perkiraan peserta: 40 orang" in summary and "Kontak: 6281234567890" in summary
     assert "Titik lokasi: -2.13000, 106.11000" in summary
-    assert not await outbox_rows(oapp)  # nothing is sent before the order is saved
+    assert not await outbox_rows(team_office)  # nothing is sent before the order is saved
     await chat.say("/order")  # starting again drops the unconfirmed order
     assert "tidak berlaku" in await chat.press("ord:ok")
-    assert not await orders.orders_of_chat(oapp.db, "telegram", "2001")
+    assert not await orders.orders_of_chat(team_office.db, "telegram", "2001")
 
 
-async def test_confirm_saves_then_tells_staff(oapp: App) -> None:
-    await approved_official(oapp)
-    chat = ChatDriver(oapp, "2001")
+async def test_confirm_saves_then_tells_staff(team_office: App) -> None:
+    await approved_official(team_office)
+    chat = ChatDriver(team_office, "2001")
     await to_calendar(chat)
     await chat.press("ord:d:20261201")
     await chat.press("ord:dd")
@@ -84,14 +74,14 @@ async def test_confirm_saves_then_tells_staff(oapp: App) -> None:
     await chat.say("081234567890")
     answer = await chat.press("ord:ok")
     assert "Pesanan JB-2026-0001 sudah kami terima" in answer
-    order = await orders.find_order(oapp.db, "JB-2026-0001")
+    order = await orders.find_order(team_office.db, "JB-2026-0001")
     assert order is not None and order.status.value == "BARU" and order.slot is Slot.SIANG
     assert (order.kelurahan, order.rt, order.dates) == ("Bacang", "001", [TUE])
-    [notice] = await outbox_rows(oapp, STAFF_CHAT)
+    [notice] = await outbox_rows(team_office, STAFF_CHAT)
     assert notice.dedupe_key == f"order-new:{order.id}" and "JB-2026-0001" in notice.reply.text
     assert payloads(notice.reply) == [f"sj:{order.id}", f"st:{order.id}", f"sd:{order.id}"]
     assert "tidak berlaku" in await chat.press("ord:ok")  # pressed twice: one order only
-    assert len(await orders.orders_of_chat(oapp.db, "telegram", "2001")) == 1
+    assert len(await orders.orders_of_chat(team_office.db, "telegram", "2001")) == 1
 
 
 @pytest.mark.parametrize(
@@ -106,46 +96,50 @@ async def test_confirm_saves_then_tells_staff(oapp: App) -> None:
         ("besok saja", "tidak terbaca"),
     ],
 )
-async def test_bad_dates_are_refused(oapp: App, typed: str, answer: str) -> None:
-    await approved_official(oapp)
-    chat = ChatDriver(oapp, "2001")
+async def test_bad_dates_are_refused(team_office: App, typed: str, answer: str) -> None:
+    await approved_official(team_office)
+    chat = ChatDriver(team_office, "2001")
     await to_calendar(chat)
     assert answer in await chat.say(typed)
     assert "Terpilih: 1" in await chat.say("1/12/2026")  # a good date is still taken
 
 
-async def test_full_slot_and_full_day(oapp: App) -> None:
-    await approved_official(oapp)
+async def test_full_slot_and_full_day(team_office: App) -> None:
+    await approved_official(team_office)
     team = 1
-    first = await saved_order(oapp, chat_id="2009", days=(TUE,))
-    second = await saved_order(oapp, chat_id="2010", days=(TUE,), slot=Slot.SIANG)
+    first = await saved_order(team_office, chat_id="2009", days=(TUE,))
+    second = await saved_order(team_office, chat_id="2010", days=(TUE,), slot=Slot.SIANG)
     staff = ("9001", "Admin")
-    assert await visits.schedule(oapp.db, first.id, team, TUE, Slot.PAGI, staff, oapp.clock.now())
-    chat = ChatDriver(oapp, "2001")
+    assert await visits.schedule(
+        team_office.db, first.id, team, TUE, Slot.PAGI, staff, team_office.clock.now()
+    )
+    chat = ChatDriver(team_office, "2001")
     await to_calendar(chat)
     await chat.press("ord:d:20261201")
     await chat.press("ord:dd")
     assert "sudah penuh" in await chat.press("ord:s:PAGI")  # the only team is out that morning
     assert "minimal" in await chat.press("ord:s:SIANG")
-    await visits.schedule(oapp.db, second.id, team, TUE, Slot.SIANG, staff, oapp.clock.now())
+    await visits.schedule(
+        team_office.db, second.id, team, TUE, Slot.SIANG, staff, team_office.clock.now()
+    )
     await to_calendar(chat)
     assert "sudah penuh" in await chat.say("1/12/2026")  # both slots gone: the day is full
 
 
-async def test_unapproved_official_cannot_order_community_visits(oapp: App) -> None:
-    chat = ChatDriver(oapp, "2020")
+async def test_unapproved_official_cannot_order_community_visits(team_office: App) -> None:
+    chat = ChatDriver(team_office, "2020")
     await chat.say("/pesan")
     assert "terdaftar dan disetujui" in await chat.press("ord:k:KOLEKTIF")
     assert "terdaftar dan disetujui" in await chat.press("ord:k:SEKOLAH")
     assert "/status" in await chat.press("ord:k:RUMAH")  # no linked family member either
-    assert not await orders.orders_of_chat(oapp.db, "telegram", "2020")
+    assert not await orders.orders_of_chat(team_office.db, "telegram", "2020")
 
 
 async def test_home_visit_for_a_linked_family_member(
-    oapp: App, residents: dict[str, Resident]
+    team_office: App, residents: dict[str, Resident]
 ) -> None:
     budi, siti, dewi = residents["BELUM_REKAM"], residents["SUDAH_REKAM"], residents["DIAMBIL"]
-    chat = ChatDriver(oapp, "3001")
+    chat = ChatDriver(team_office, "3001")
     await chat.say(f"/status {budi.nik} {budi.no_kk}")
     await to_calendar(chat, "RUMAH")
     await chat.press("ord:d:20261202")
@@ -168,14 +162,16 @@ async def test_home_visit_for_a_linked_family_member(
     summary = await chat.say("081234567890")
     assert "NIK 1971********0001 (Lansia)" in summary and budi.nik not in summary
     await chat.press("ord:ok")
-    [order] = await orders.orders_of_chat(oapp.db, "telegram", "3001")
+    [order] = await orders.orders_of_chat(team_office.db, "telegram", "3001")
     assert order.kind.value == "RUMAH" and order.participants == 1
     assert order.kelurahan == "Bacang" and [p.nik for p in order.people] == [budi.nik]
 
 
-async def test_home_visit_nik_must_be_linked(oapp: App, residents: dict[str, Resident]) -> None:
+async def test_home_visit_nik_must_be_linked(
+    team_office: App, residents: dict[str, Resident]
+) -> None:
     budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]
-    chat = ChatDriver(oapp, "3002")
+    chat = ChatDriver(team_office, "3002")
     await chat.say(f"/status {budi.nik} {budi.no_kk}")
     await to_calendar(chat, "RUMAH")
     await chat.press("ord:d:20261202")
@@ -184,26 +180,29 @@ async def test_home_visit_nik_must_be_linked(oapp: App, residents: dict[str, Res
     assert "belum terhubung" in await chat.say(nur.nik)
 
 
-async def test_my_orders_cancel_until_the_day_before(oapp: App, clock: FrozenClock) -> None:
-    order = await saved_order(oapp, chat_id="2001", days=(THU,))
-    other = await saved_order(oapp, chat_id="2001", days=(WED,))
-    chat = ChatDriver(oapp, "2001")
+async def test_my_orders_cancel_until_the_day_before(team_office: App, clock: FrozenClock) -> None:
+    order = await saved_order(team_office, chat_id="2001", days=(THU,))
+    other = await saved_order(team_office, chat_id="2001", days=(WED,))
+    chat = ChatDriver(team_office, "2001")
     listing = await chat.send(text="/pesananku")
     assert "JB-2026-0001 · Rekam kolektif · Baru" in listing[0].text
     assert f"myo:c:{order.id}" in payloads(listing[0])
     assert "Yakin" in await chat.press(f"myo:c:{order.id}")
     assert "sudah dibatalkan" in await chat.press(f"myo:cy:{order.id}")
-    assert await order_status(oapp, order.id) == "DIBATALKAN"
+    assert await order_status(team_office, order.id) == "DIBATALKAN"
     assert "tidak dapat dibatalkan" in await chat.press(f"myo:cy:{order.id}")
     assert any(
-        "dibatalkan oleh pemohon" in s.reply.text for s in await outbox_rows(oapp, STAFF_CHAT)
+        "dibatalkan oleh pemohon" in s.reply.text
+        for s in await outbox_rows(team_office, STAFF_CHAT)
     )
-    assert "tidak berlaku" in await ChatDriver(oapp, "2999").press(f"myo:cy:{other.id}")
+    assert "tidak berlaku" in await ChatDriver(team_office, "2999").press(f"myo:cy:{other.id}")
 
     team_id = 1
     staff = ("9001", "Admin")
-    await visits.schedule(oapp.db, other.id, team_id, WED, Slot.PAGI, staff, oapp.clock.now())
+    await visits.schedule(
+        team_office.db, other.id, team_id, WED, Slot.PAGI, staff, team_office.clock.now()
+    )
     clock.travel(timedelta(days=4))  # Wednesday 2 December: the visit day
     assert "sehari sebelum" in await chat.press(f"myo:cy:{other.id}")
-    assert await order_status(oapp, other.id) == "DITERIMA"
+    assert await order_status(team_office, other.id) == "DITERIMA"
     assert "diteruskan ke petugas" in await chat.press(f"myo:r:{other.id}")

@@ -20,7 +20,7 @@ from bot.outreach.order_jobs import run_visit_reminders
 from storage import teams
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi
-from tests.order_support import ADMIN, STAFF2, open_app
+from tests.order_support import ADMIN, STAFF2, office_app
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*`retry_after`:DeprecationWarning")
 
@@ -72,7 +72,7 @@ def callbacks(message: dict[str, Any]) -> list[str]:
 @pytest.fixture
 async def bot(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[Bot]:
     fake = await FakeBotApi(TOKEN).start()
-    app = await open_app(
+    app = await office_app(
         tmp_path, clock, staff_chat_id=str(GROUP), telegram_bot_token=TOKEN,
         telegram_api_url=fake.url, telegram_poll_timeout=1, **ALWAYS, **FAST,
     )  # fmt: skip

@@ -19,14 +19,14 @@ from bot.reports.progress import compute, render_chart, summary_text
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import bulk_residents, closed_visit, scalar, write_csv
-from tests.order_support import ADMIN, STAFF_CHAT, open_app
+from tests.order_support import ADMIN, STAFF_CHAT, office_app
 
 TODAY = date(2026, 11, 28)
 
 
 @pytest.fixture
-async def papp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    app = await open_app(tmp_path, clock, campaign_deadline=date(2027, 3, 31), visit_capacity=40)
+async def campaign_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+    app = await office_app(tmp_path, clock, campaign_deadline=date(2027, 3, 31), visit_capacity=40)
     bulk_residents(app.db.path, 300, clock.today())  # Bukit Intan.. Girimaya, Kel. Bacang RW 001
     yield app
     await app.close()
@@ -39,17 +39,26 @@ async def record(app: App, tmp_path: Path, niks: list[str], day: date) -> None:
 
 
 async def test_coverage_pace_projection_and_the_kelurahan_furthest_behind(
-    papp: App, residents: dict[str, Resident], tmp_path: Path
+    campaign_office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     bulk = [
         str(r[0])
-        for r in await papp.db.fetchall("SELECT nik FROM residents WHERE rw = '001' ORDER BY nik")
+        for r in await campaign_office.db.fetchall(
+            "SELECT nik FROM residents WHERE rw = '001' ORDER BY nik"
+        )
     ]
     for back in range(14):  # 10 recordings a day for 14 days
-        await record(papp, tmp_path, bulk[back * 10 : back * 10 + 10], TODAY - timedelta(days=back))
-    await closed_visit(papp, date(2026, 11, 24), terekam=7)  # a visit without kit data counts too
+        await record(
+            campaign_office,
+            tmp_path,
+            bulk[back * 10 : back * 10 + 10],
+            TODAY - timedelta(days=back),
+        )
+    await closed_visit(
+        campaign_office, date(2026, 11, 24), terekam=7
+    )  # a visit without kit data counts too
 
-    p = await compute(papp.db, papp.settings, papp.clock)
+    p = await compute(campaign_office.db, campaign_office.settings, campaign_office.clock)
     showcase = [r for r in residents.values() if r.tanggal_lahir <= date(2009, 11, 28)]
     assert p.target == 300 + len(showcase)
     recorded_showcase = sum(r.status.value not in ("BELUM_REKAM", "REKAM_ULANG") for r in showcase)
@@ -69,7 +78,7 @@ async def test_coverage_pace_projection_and_the_kelurahan_furthest_behind(
 
 
 async def test_no_pace_and_no_deadline_are_said_plainly(tmp_path: Path, clock: FrozenClock) -> None:
-    app = await open_app(tmp_path, clock)
+    app = await office_app(tmp_path, clock)
     try:
         p = await compute(app.db, app.settings, app.clock)
         assert p.projected is None and p.rate == 0
@@ -80,21 +89,26 @@ async def test_no_pace_and_no_deadline_are_said_plainly(tmp_path: Path, clock: F
         await app.close()
 
 
-async def test_laporan_sends_a_png_to_staff_only(papp: App) -> None:
-    staff = ChatDriver(papp, STAFF_CHAT)
+async def test_laporan_sends_a_png_to_staff_only(campaign_office: App) -> None:
+    staff = ChatDriver(campaign_office, STAFF_CHAT)
     replies = await staff.send(text="/laporan", user_id=ADMIN, is_group=True)
     assert len(replies) == 1 and replies[0].document is not None
     assert replies[0].document.content.startswith(b"\x89PNG")
     assert replies[0].document.filename == "laporan-ektp-2026-11-28.png"
     assert "Laporan perekaman e-KTP" in replies[0].text
-    assert await scalar(papp, "SELECT count(*) FROM audit_log WHERE action = 'report.view'") == 1
-    resident = await ChatDriver(papp, "5555").say("/laporan")
+    assert (
+        await scalar(campaign_office, "SELECT count(*) FROM audit_log WHERE action = 'report.view'")
+        == 1
+    )
+    resident = await ChatDriver(campaign_office, "5555").say("/laporan")
     assert "hanya untuk petugas" in resident
 
 
-async def test_jemput_report_writes_a_page_and_masked_exports(papp: App, tmp_path: Path) -> None:
+async def test_jemput_report_writes_a_page_and_masked_exports(
+    campaign_office: App, tmp_path: Path
+) -> None:
     out = tmp_path / "laporan"
-    args = ["report", "--out", str(out), "--db", str(papp.db.path)]
+    args = ["report", "--out", str(out), "--db", str(campaign_office.db.path)]
     assert await asyncio.to_thread(main, args) == 0
     page = (out / "laporan.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in page and "Bacang" in page
@@ -113,7 +127,7 @@ async def test_jemput_report_writes_a_page_and_masked_exports(papp: App, tmp_pat
 async def test_report_audit_row(tmp_path: Path, clock: FrozenClock) -> None:
     from bot.reports.page import write_report
 
-    app = await open_app(tmp_path, clock)
+    app = await office_app(tmp_path, clock)
     try:
         await write_report(app.db, app.settings, app.clock, tmp_path / "r", actor="cli:test")
         row = await app.db.fetchone(

@@ -17,7 +17,7 @@ from bot.imports.students import import_students
 from bot.reports.schools import school_key, schools
 from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import scalar, write_csv
-from tests.order_support import ADMIN, STAFF_CHAT, add_team, open_app, payloads
+from tests.order_support import ADMIN, STAFF_CHAT, add_team, office_app, payloads
 
 HEADER = "nik,nama,tanggal_lahir,sekolah,kelas"
 TODAY = date(2026, 11, 28)
@@ -28,8 +28,8 @@ def student(serial: int, born: date, school: str = "SMAN 1 Pangkalpinang") -> st
 
 
 @pytest.fixture
-async def sapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    app = await open_app(tmp_path, clock)
+async def school_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+    app = await office_app(tmp_path, clock)
     lines = [
         student(1, date(2009, 12, 20)),  # 16, turns 17 in 3 weeks: soon
         student(2, date(2010, 3, 1)),  # 16, turns 17 in March: soon
@@ -44,26 +44,30 @@ async def sapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
     await app.close()
 
 
-async def test_schools_are_ranked_by_students_to_record(sapp: App) -> None:
-    found = await schools(sapp.db, TODAY, 6)
+async def test_schools_are_ranked_by_students_to_record(school_office: App) -> None:
+    found = await schools(school_office.db, TODAY, 6)
     assert [(s.sekolah.upper(), s.students, s.to_record, s.soon) for s in found] == [
         ("SMAN 1 PANGKALPINANG", 5, 4, 3),
         ("SMK NEGERI 2", 1, 1, 1),
     ]
-    assert (await schools(sapp.db, TODAY, 1))[0].soon == 2
+    assert (await schools(school_office.db, TODAY, 1))[0].soon == 2
 
 
-async def test_recorded_students_drop_out_of_the_list(sapp: App, tmp_path: Path) -> None:
+async def test_recorded_students_drop_out_of_the_list(school_office: App, tmp_path: Path) -> None:
     from bot.imports.recordings import import_recordings
 
     nik = make_nik("01", date(2010, 1, 5), "P", 6)
     kit = write_csv(tmp_path / "kit.csv", "nik,tanggal_rekam,kit", [f"{nik},2026-11-27,K1"])
-    await import_recordings(sapp.db, kit, today=TODAY, now=sapp.clock.now(), actor="t", max_mb=20)
-    assert [s.sekolah for s in await schools(sapp.db, TODAY, 6)] == ["SMAN 1 Pangkalpinang"]
+    await import_recordings(
+        school_office.db, kit, today=TODAY, now=school_office.clock.now(), actor="t", max_mb=20
+    )
+    assert [s.sekolah for s in await schools(school_office.db, TODAY, 6)] == [
+        "SMAN 1 Pangkalpinang"
+    ]
 
 
 async def test_reimport_changes_nothing_and_bad_rows_are_rejected(
-    sapp: App, tmp_path: Path
+    school_office: App, tmp_path: Path
 ) -> None:
     lines = [
         student(1, date(2009, 12, 20)),
@@ -72,19 +76,21 @@ async def test_reimport_changes_nothing_and_bad_rows_are_rejected(
     ]
     path = write_csv(tmp_path / "siswa2.csv", HEADER, lines)
     s = await import_students(
-        sapp.db, path, today=TODAY, now=sapp.clock.now(), actor="t", max_mb=20
+        school_office.db, path, today=TODAY, now=school_office.clock.now(), actor="t", max_mb=20
     )
     assert (s.inserted, s.updated, s.unchanged, s.rejected) == (0, 0, 1, 2)
     rejects = s.rejects_path.read_text(encoding="utf-8-sig") if s.rejects_path else ""
     assert "NIK is not 16 digits" in rejects and "is in the future" in rejects
     with pytest.raises(ImportFileError, match="missing required columns: sekolah"):
         bad = write_csv(tmp_path / "x.csv", "nik,nama,tanggal_lahir", ["1,2,3"])
-        await import_students(sapp.db, bad, today=TODAY, now=sapp.clock.now(), actor="t", max_mb=20)
+        await import_students(
+            school_office.db, bad, today=TODAY, now=school_office.clock.now(), actor="t", max_mb=20
+        )
 
 
-async def test_staff_list_a_school_get_targets_and_plan_a_visit(sapp: App) -> None:
-    await add_team(sapp)
-    staff = ChatDriver(sapp, STAFF_CHAT)
+async def test_staff_list_a_school_get_targets_and_plan_a_visit(school_office: App) -> None:
+    await add_team(school_office)
+    staff = ChatDriver(school_office, STAFF_CHAT)
     replies = await staff.send(text="/sekolah", user_id=ADMIN, is_group=True)
     assert (
         "1. SMAN 1 Pangkalpinang: 4 belum rekam (3 segera 17 th), dari 5 siswa" in replies[0].text
@@ -100,10 +106,15 @@ async def test_staff_list_a_school_get_targets_and_plan_a_visit(sapp: App) -> No
 
     planned = await staff.send(payload=f"sekp:{key}", user_id=ADMIN, is_group=True)
     assert "Kunjungan sekolah JB-2026-0001 dibuat" in planned[0].text
-    order_id = await scalar(sapp, "SELECT id FROM orders WHERE kind = 'SEKOLAH'")
+    order_id = await scalar(school_office, "SELECT id FROM orders WHERE kind = 'SEKOLAH'")
     assert payloads(planned[0]) == [f"sj:{order_id}", f"st:{order_id}", f"sd:{order_id}"]
-    assert await scalar(sapp, "SELECT sekolah FROM school_orders") == "SMAN 1 Pangkalpinang"
-    assert await scalar(sapp, "SELECT count(*) FROM audit_log WHERE action = 'school.plan'") == 1
+    assert (
+        await scalar(school_office, "SELECT sekolah FROM school_orders") == "SMAN 1 Pangkalpinang"
+    )
+    assert (
+        await scalar(school_office, "SELECT count(*) FROM audit_log WHERE action = 'school.plan'")
+        == 1
+    )
     # the order is scheduled with the issue-4 buttons: Jadwalkan → day → team
     days = await staff.send(payload=f"sj:{order_id}", user_id=ADMIN, is_group=True)
     day_payload = next(p for p in payloads(days[0]) if p.startswith("sjd:"))
@@ -111,19 +122,19 @@ async def test_staff_list_a_school_get_targets_and_plan_a_visit(sapp: App) -> No
     team_payload = next(p for r in teams for p in payloads(r) if p.startswith("sjt:"))
     await staff.send(payload=team_payload, user_id=ADMIN, is_group=True)
     assert (
-        await scalar(sapp, "SELECT status FROM visits WHERE order_id = ?", (order_id,))
+        await scalar(school_office, "SELECT status FROM visits WHERE order_id = ?", (order_id,))
         == "TERJADWAL"
     )
 
 
-async def test_non_staff_cannot_list_schools(sapp: App) -> None:
-    assert "hanya untuk petugas" in await ChatDriver(sapp, "777").say("/sekolah")
+async def test_non_staff_cannot_list_schools(school_office: App) -> None:
+    assert "hanya untuk petugas" in await ChatDriver(school_office, "777").say("/sekolah")
 
 
 async def test_jemput_schools_cli(
-    sapp: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    school_office: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(sapp.db.path)
+    db = str(school_office.db.path)
     assert await asyncio.to_thread(main, ["schools", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "SMAN 1 Pangkalpinang" in out and "SMK Negeri 2" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,19 +13,10 @@ from bot.cli.main import main
 from bot.errors import ImportFileError
 from bot.imports.statuses import import_statuses
 from storage.residents import Resident
-from tests.conftest import FrozenClock
 from tests.field_support import scalar, status_of, write_csv, write_xlsx
-from tests.order_support import open_app
 from tests.outreach_support import link_chat, outreach_for, rows
 
 HEADER = "nik,status,tanggal"
-
-
-@pytest.fixture
-async def fapp(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
-    app = await open_app(tmp_path, clock)
-    yield app
-    await app.close()
 
 
 async def run(app: App, path: Path):  # type: ignore[no-untyped-def]
@@ -36,25 +26,25 @@ async def run(app: App, path: Path):  # type: ignore[no-untyped-def]
 
 
 async def test_each_change_goes_to_history_and_prr_dicetak_get_notices(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     siti, rizky, budi = residents["SUDAH_REKAM"], residents["PRR"], residents["BELUM_REKAM"]
-    await link_chat(fapp, "3001", siti.nik, rizky.nik)
+    await link_chat(office, "3001", siti.nik, rizky.nik)
     path = write_csv(tmp_path / "siak.csv", HEADER, [
         f"{siti.nik},print_ready_record,2026-11-25",   # → PRR: "come and print"
         f"{rizky.nik},Card_Printed,2026-11-26",        # → DICETAK: "come and collect"
         f"{budi.nik},sfe,2026-11-26",                  # → SUDAH_REKAM (recorded)
         f"{budi.nik},SFE,2026-11-26",                  # duplicate row
     ])  # fmt: skip
-    s = await run(fapp, path)
+    s = await run(office, path)
 
     assert (s.changed, s.rejected, s.recorded) == (3, 1, 1)
-    assert [await status_of(fapp, r.nik) for r in (siti, rizky, budi)] == [
+    assert [await status_of(office, r.nik) for r in (siti, rizky, budi)] == [
         "PRR",
         "DICETAK",
         "SUDAH_REKAM",
     ]
-    history = await fapp.db.fetchall(
+    history = await office.db.fetchall(
         "SELECT nik, old_status, new_status, source FROM status_history ORDER BY nik"
     )
     assert {(r[1], r[2], r[3]) for r in history} == {
@@ -62,67 +52,69 @@ async def test_each_change_goes_to_history_and_prr_dicetak_get_notices(
         ("PRR", "DICETAK", "import:statuses"),
         ("BELUM_REKAM", "SUDAH_REKAM", "import:statuses"),
     }
-    await build_outreach(fapp).triggers()
-    notices = {r["dedupe_key"]: json.loads(r["payload"])["text"] for r in await rows(fapp.db)}
+    await build_outreach(office).triggers()
+    notices = {r["dedupe_key"]: json.loads(r["payload"])["text"] for r in await rows(office.db)}
     assert set(notices) == {f"status:PRR:{siti.nik}", f"status:DICETAK:{rizky.nik}"}
     assert siti.nik not in notices[f"status:PRR:{siti.nik}"]  # NIKs in texts are masked
-    assert await scalar(fapp, "SELECT source FROM recordings WHERE nik = ?", (budi.nik,)) == "siak"
+    assert (
+        await scalar(office, "SELECT source FROM recordings WHERE nik = ?", (budi.nik,)) == "siak"
+    )
 
 
 async def test_reimport_changes_nothing_and_older_reports_never_win(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     siti = residents["SUDAH_REKAM"]
     newer = write_csv(tmp_path / "new.csv", HEADER, [f"{siti.nik},PRINTED,2026-11-25"])
     older = write_csv(tmp_path / "old.csv", HEADER, [f"{siti.nik},PRR,2026-11-10"])
-    assert (await run(fapp, newer)).changed == 1
-    again = await run(fapp, newer)
+    assert (await run(office, newer)).changed == 1
+    again = await run(office, newer)
     assert (again.changed, again.unchanged) == (0, 1)
-    stale = await run(fapp, older)
+    stale = await run(office, older)
     assert (stale.changed, stale.kept) == (0, 1)
     assert (
         stale.notes_path is not None
         and "older than the SIAK status of 2026-11-25"
         in stale.notes_path.read_text(encoding="utf-8-sig")
     )
-    assert await status_of(fapp, siti.nik) == "DICETAK"
-    assert await scalar(fapp, "SELECT count(*) FROM status_history") == 1
+    assert await status_of(office, siti.nik) == "DICETAK"
+    assert await scalar(office, "SELECT count(*) FROM status_history") == 1
 
 
 async def test_a_kit_recording_is_not_undone_by_a_lagging_siak(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     from bot.imports.recordings import import_recordings
 
     budi = residents["BELUM_REKAM"]
     kit = write_csv(tmp_path / "kit.csv", "nik,tanggal_rekam,kit", [f"{budi.nik},2026-11-20,K1"])
     await import_recordings(
-        fapp.db, kit, today=fapp.clock.today(), now=fapp.clock.now(), actor="t", max_mb=20
+        office.db, kit, today=office.clock.today(), now=office.clock.now(), actor="t", max_mb=20
     )
     s = await run(
-        fapp, write_csv(tmp_path / "siak.csv", HEADER, [f"{budi.nik},UNREGISTERED,2026-11-21"])
+        office, write_csv(tmp_path / "siak.csv", HEADER, [f"{budi.nik},UNREGISTERED,2026-11-21"])
     )
-    assert s.kept == 1 and await status_of(fapp, budi.nik) == "SUDAH_REKAM"
+    assert s.kept == 1 and await status_of(office, budi.nik) == "SUDAH_REKAM"
 
 
 async def test_recorded_by_siak_cancels_pending_summons(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     nur = residents["REKAM_ULANG"]
-    await link_chat(fapp, "3002", nur.nik)
-    await outreach_for(fapp, summons_interval_days=0).summons()
+    await link_chat(office, "3002", nur.nik)
+    await outreach_for(office, summons_interval_days=0).summons()
     s = await run(
-        fapp, write_csv(tmp_path / "s.csv", HEADER, [f"{nur.nik},BIO_CAPTURED,2026-11-27"])
+        office, write_csv(tmp_path / "s.csv", HEADER, [f"{nur.nik},BIO_CAPTURED,2026-11-27"])
     )
     assert s.summons_cancelled == 1
-    assert await rows(fapp.db, "state = 'pending'") == []
+    assert await rows(office.db, "state = 'pending'") == []
 
 
 async def test_unknown_codes_nik_and_dates_are_rejected_with_row_numbers(
-    fapp: App, residents: dict[str, Resident], tmp_path: Path
+    office: App, residents: dict[str, Resident], tmp_path: Path
 ) -> None:
     siti = residents["SUDAH_REKAM"]
-    future = (fapp.clock.today() + timedelta(days=3)).isoformat()
+    future = (office.clock.today() + timedelta(days=3)).isoformat()
     path = write_csv(tmp_path / "siak.csv", HEADER, [
         f"{siti.nik},CETAK_ULANG,2026-11-01",    # row 2: unknown code
         f"{siti.nik},,2026-11-01",               # row 3: empty
@@ -130,7 +122,7 @@ async def test_unknown_codes_nik_and_dates_are_rejected_with_row_numbers(
         f"{siti.nik},PRR,{future}",              # row 5: future
         f"{siti.nik},prr,2026-11-01",            # row 6: fine
     ])  # fmt: skip
-    s = await run(fapp, path)
+    s = await run(office, path)
     assert (s.rows, s.rejected, s.changed) == (5, 4, 1)
     rejects = s.rejects_path.read_text(encoding="utf-8-sig") if s.rejects_path else ""
     assert "2,unknown status code 'CETAK_ULANG'" in rejects
@@ -148,21 +140,23 @@ async def test_unknown_codes_nik_and_dates_are_rejected_with_row_numbers(
     ],
 )
 async def test_unusable_files_are_refused(
-    fapp: App, tmp_path: Path, content: str, message: str
+    office: App, tmp_path: Path, content: str, message: str
 ) -> None:
     path = tmp_path / "siak.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ImportFileError, match=message):
-        await run(fapp, path)
-    assert await scalar(fapp, "SELECT count(*) FROM status_reports") == 0
+        await run(office, path)
+    assert await scalar(office, "SELECT count(*) FROM status_reports") == 0
 
 
-async def test_excel_status_file(fapp: App, residents: dict[str, Resident], tmp_path: Path) -> None:
+async def test_excel_status_file(
+    office: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
     siti = residents["SUDAH_REKAM"]
     path = write_xlsx(
         tmp_path / "siak.xlsx", [("NIK", "Status", "Tanggal"), (siti.nik, "PRR", "25-11-2026")]
     )
-    assert (await run(fapp, path)).changed == 1
+    assert (await run(office, path)).changed == 1
 
 
 def test_cli_imports_and_enqueues_notices(

@@ -53,7 +53,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
     await api.stop()
 
 
-async def open_app(tmp_path: Path, clock: FrozenClock, fake: FakeBotApi, seed: bool) -> App:
+async def telegram_app(tmp_path: Path, clock: FrozenClock, fake: FakeBotApi, seed: bool) -> App:
     settings = make_settings(
         tmp_path,
         telegram_bot_token=TOKEN,
@@ -68,7 +68,7 @@ async def open_app(tmp_path: Path, clock: FrozenClock, fake: FakeBotApi, seed: b
 
 @pytest.fixture
 async def tg_app(tmp_path: Path, clock: FrozenClock, fake: FakeBotApi) -> AsyncIterator[App]:
-    app = await open_app(tmp_path, clock, fake, seed=True)
+    app = await telegram_app(tmp_path, clock, fake, seed=True)
     yield app
     await app.close()
 
@@ -304,11 +304,11 @@ async def test_restart_keeps_the_conversation(
     tmp_path: Path, clock: FrozenClock, fake: FakeBotApi, residents: dict[str, Resident]
 ) -> None:
     prr = residents["PRR"]
-    app = await open_app(tmp_path, clock, fake, seed=True)
+    app = await telegram_app(tmp_path, clock, fake, seed=True)
     async with running(app):
         await TgChat(fake, app).say(prr.nik)
     await app.close()
-    app = await open_app(tmp_path, clock, fake, seed=False)
+    app = await telegram_app(tmp_path, clock, fake, seed=False)
     try:
         async with running(app):
             status, _ = await TgChat(fake, app).say(prr.no_kk)
