@@ -5,6 +5,7 @@ JemputError
 │   ├── NikError          a NIK or KK number that cannot be right
 │   └── DateError         a date that cannot be parsed or cannot be right
 ├── ImportFileError       a whole import file is unusable (missing columns, empty, too big)
+├── IllegalTransition     an order or visit move the state machine (bot.core.orders) forbids
 ├── ChannelError          a messaging platform refused or failed a call
 │   ├── ChatUnreachable   the recipient blocked the bot / is gone: never retry
 │   ├── RateLimited       the platform asked us to wait `retry_after` seconds
@@ -39,6 +40,14 @@ class DateError(InputError):
 
 class ImportFileError(JemputError):
     """The import file as a whole cannot be used."""
+
+
+class IllegalTransition(JemputError):
+    """A move that `bot.core.orders.ORDER_FLOW` / `VISIT_FLOW` does not allow."""
+
+    def __init__(self, what: str, status: str, event: str) -> None:
+        super().__init__(f"{what} in {status} cannot {event}")
+        self.what, self.status, self.event = what, status, event
 
 
 class ChannelError(JemputError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.messages import Button, Reply
+from bot.core.orders import OrderEvent, OrderStatus, can
 from bot.i18n import t
 from bot.outreach import order_notices
 from bot.outreach.order_text import long_day, order_title, slot_text
@@ -12,11 +13,9 @@ from handlers.access import actor
 from handlers.context import Context
 from handlers.router import Router
 from storage import orders, visits
-from storage.orders import Order, OrderStatus
+from storage.orders import Order
 
 logger = logging.getLogger(__name__)
-
-_OPEN = (OrderStatus.BARU, OrderStatus.DITERIMA)
 
 
 async def my_orders(ctx: Context, arg: str) -> list[Reply]:
@@ -27,13 +26,13 @@ async def my_orders(ctx: Context, arg: str) -> list[Reply]:
     lines, buttons = [ctx.t("my_orders_header")], []
     for order in mine:
         lines.append(await _line(ctx, order))
-        if order.status in _OPEN:
+        if can(order.status, OrderEvent.CANCEL):
             buttons.append(
                 Button(
                     title=ctx.t("btn_cancel_order", code=order.code), payload=f"myo:c:{order.id}"
                 )
             )
-        if order.status is OrderStatus.DITERIMA:
+        if can(order.status, OrderEvent.REPLAN):
             buttons.append(
                 Button(title=ctx.t("btn_reschedule", code=order.code), payload=f"myo:r:{order.id}")
             )
@@ -75,7 +74,7 @@ async def my_order_button(ctx: Context, arg: str) -> list[Reply]:
 
 async def _cancel_problem(ctx: Context, order: Order) -> str | None:
     """Why the order cannot be cancelled now (message key), or None."""
-    if order.status not in _OPEN:
+    if not can(order.status, OrderEvent.CANCEL):
         return "cancel_not_open"
     visit = await visits.visit_of_order(ctx.db, order.id)
     if visit is not None and visit.day <= ctx.clock.today():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.messages import Button, ButtonKind, Reply
+from bot.core.orders import OfficialStatus, Role
 from bot.core.phone import normalize_phone
 from bot.i18n import t
 from bot.outreach import notify
@@ -16,7 +17,7 @@ from handlers.access import actor, is_staff
 from handlers.context import Context
 from handlers.router import Router
 from storage import areas, chats, officials
-from storage.officials import Official, Role
+from storage.officials import Official
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,11 @@ ASK_RW = "off.rw"
 ASK_RT = "off.rt"
 ASK_NAME = "off.name"
 ASK_PHONE = "off.phone"
+_REGISTRATION_KEYS = {
+    OfficialStatus.DISETUJUI: "official_is_approved",
+    OfficialStatus.MENUNGGU: "official_is_waiting",
+    OfficialStatus.DITOLAK: "official_was_rejected",
+}
 _ROLE_KEYS = {
     Role.RT: "role_rt",
     Role.RW: "role_rw",
@@ -38,9 +44,7 @@ async def register_official(ctx: Context, arg: str) -> list[Reply]:
         return [ctx.reply("private_only_order")]
     current = await officials.official_for_chat(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
     if current is not None and arg != "redo":
-        key = {"DISETUJUI": "official_is_approved", "MENUNGGU": "official_is_waiting"}.get(
-            current.status.value, "official_was_rejected"
-        )
+        key = _REGISTRATION_KEYS[current.status]
         redo = ctx.button("btn_register_again", "off:redo")
         return [ctx.reply(key, [redo], area=area_text(ctx, current))]
     return await _ask_role(ctx, area=arg if arg.isdigit() else "")

@@ -13,6 +13,7 @@ from typing import Any
 from bot.core.capacity import Slot
 from bot.core.messages import Button, ButtonKind, Reply
 from bot.core.nik import looks_like_number16, mask, parse_nik
+from bot.core.orders import OrderKind, Reason
 from bot.core.phone import normalize_phone
 from bot.core.status import NEEDS_RECORDING
 from bot.errors import NikError
@@ -21,7 +22,7 @@ from bot.outreach.order_text import summary
 from handlers.context import Context
 from handlers.router import Router
 from storage import chats, officials, orders
-from storage.orders import OrderDraft, OrderKind, OrderPerson, Reason
+from storage.orders import OrderDraft, OrderPerson
 from storage.residents import Resident, get_resident, get_residents
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.core.capacity import Slot, bookable_days, check_order_day, is_slot_full
 from bot.core.messages import Button, Reply
+from bot.core.orders import OfficialStatus, OrderKind
 from bot.errors import DateError
 from bot.outreach.order_text import short_day
 from handlers import order_details
@@ -19,7 +20,6 @@ from handlers.context import Context
 from handlers.router import Router
 from handlers.start import START_PAYLOADS
 from storage import chats, officials, teams, visits
-from storage.orders import OrderKind
 
 ASK_ADDRESS = "ord.address"
 ASK_PIN = "ord.pin"
@@ -73,7 +73,7 @@ async def _take_kind(ctx: Context, value: str) -> list[Reply]:
     official = await officials.official_for_chat(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
     approved = official is not None and official.approved
     if kind is not OrderKind.RUMAH and not approved:
-        waiting = official is not None and official.status.value == "MENUNGGU"
+        waiting = official is not None and official.status is OfficialStatus.MENUNGGU
         return [ctx.reply("order_wait_approval" if waiting else "order_needs_official")]
     linked = await chats.linked_niks(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
     if kind is OrderKind.RUMAH and not approved and not linked:

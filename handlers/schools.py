@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.core.capacity import Slot, bookable_days, free_teams
 from bot.core.messages import Button, Reply
+from bot.core.orders import OrderKind
 from bot.outreach import order_notices
 from bot.outreach.order_text import short_day
 from bot.reports.schools import school_key, schools, targets, targets_csv
@@ -21,7 +22,7 @@ from handlers.context import Context
 from handlers.router import Router
 from storage import orders, teams, visits
 from storage import schools as school_store
-from storage.orders import OrderDraft, OrderKind
+from storage.orders import OrderDraft
 from storage.schools import SchoolCount
 
 LIST_LINES = 10

@@ -12,14 +12,14 @@ from datetime import date
 
 from bot.core.capacity import free_teams, slot_left
 from bot.core.messages import Button, Reply
+from bot.core.orders import Attempt, OrderEvent, can
 from bot.outreach import order_notices
 from bot.outreach.order_text import short_day, slot_text, summary, visit_line
 from handlers.access import actor, calendar, is_staff, staff_name
 from handlers.context import Context
 from handlers.router import Router
 from storage import orders, teams, visits
-from storage.orders import Order, OrderStatus
-from storage.visits import Outcome
+from storage.orders import Order
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _handled(ctx: Context, order: Order) -> Reply:
 async def _lost(ctx: Context, order: Order) -> Reply:
     """Why the presser lost the order: handled already, or another staff member holds it."""
     fresh = await orders.get_order(ctx.db, order.id) or order
-    if fresh.status is not OrderStatus.BARU:
+    if not can(fresh.status, OrderEvent.SCHEDULE):
         return _handled(ctx, fresh)
     return ctx.reply("order_taken_by", code=order.code, by=fresh.handler_name)
 
@@ -57,10 +57,11 @@ async def _claimed_order(ctx: Context, arg: str) -> tuple[Order | None, list[Rep
     order, problem = await _order_for_staff(ctx, arg)
     if order is None:
         return None, problem
-    if order.status is not OrderStatus.BARU:
+    if not can(order.status, OrderEvent.SCHEDULE):
         return None, [_handled(ctx, order)]
     name = await staff_name(ctx)
-    if not await orders.claim(ctx.db, order.id, ctx.inbound.user_id or "", name, ctx.clock.now()):
+    claimed = await orders.claim(ctx.db, order.id, ctx.inbound.user_id or "", name, ctx.clock.now())
+    if claimed is not Attempt.DONE:
         return None, [await _lost(ctx, order)]
     return order, []
 
@@ -144,14 +145,16 @@ async def team_button(ctx: Context, arg: str) -> list[Reply]:
         return [ctx.reply("stale_button")]
     staff = (ctx.inbound.user_id or "", await staff_name(ctx))
     now = ctx.clock.now()
-    outcome = await visits.schedule(ctx.db, order.id, team.id, day, order.slot, staff, now)
+    outcome = await visits.schedule(
+        ctx.db, order.id, team.id, day, order.slot, staff, actor(ctx), now
+    )
     fresh = await orders.get_order(ctx.db, order.id) or order
-    if outcome is Outcome.SLOT_TAKEN:
+    if outcome is Attempt.FULL:
         return [ctx.reply("slot_taken", code=order.code)]
-    if outcome is not Outcome.SCHEDULED:
+    if outcome is not Attempt.DONE:
         return [
             _handled(ctx, fresh)
-            if outcome is Outcome.NOT_NEW
+            if outcome is Attempt.HANDLED
             else ctx.reply("order_taken_by", code=order.code, by=fresh.handler_name)
         ]
     visit = await visits.visit_of_order(ctx.db, order.id)
@@ -189,7 +192,8 @@ async def reason_button(ctx: Context, arg: str) -> list[Reply]:
 async def reject_order(ctx: Context, order: Order, reason: str) -> list[Reply]:
     """BARU → DITOLAK (single winner), then tell the requester."""
     name, now = await staff_name(ctx), ctx.clock.now()
-    if not await orders.reject(ctx.db, order.id, reason, ctx.inbound.user_id or "", name, now):
+    staff = (ctx.inbound.user_id or "", name)
+    if await orders.reject(ctx.db, order.id, reason, staff, actor(ctx), now) is not Attempt.DONE:
         return [await _lost(ctx, order)]
     await order_notices.tell_requester(ctx.db, order, "requester_rejected", now, reason=reason)
     logger.info("Order %s rejected by %s", order.code, ctx.inbound.user_id)

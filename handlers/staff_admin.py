@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.core.messages import Reply
+from bot.core.orders import TALLY_FIELDS, OrderStatus, Tallies
 from bot.outreach import order_notices
 from bot.outreach.order_text import short_day, visit_line
 from handlers.access import actor, is_staff
@@ -14,11 +15,7 @@ from handlers.orders import parse_day
 from handlers.router import Router
 from handlers.staff import reject_order
 from storage import orders, teams, visits
-from storage.orders import OrderStatus
 from storage.teams import TeamNameTaken
-from storage.visits import Tallies
-
-TALLY_FIELDS = ("terekam", "gagal", "tidak_hadir", "sudah_punya", "belum_16")
 
 
 async def staff_cmd(ctx: Context, arg: str) -> list[Reply]:

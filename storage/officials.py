@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel
 
 from bot.core.clock import iso
+from bot.core.orders import OfficialStatus, Role
 from storage import audit
 from storage.db import Database
-
-
-class Role(StrEnum):
-    """What an official heads."""
-
-    RT = "RT"
-    RW = "RW"
-    LURAH = "LURAH"
-    CAMAT = "CAMAT"
-
-
-class OfficialStatus(StrEnum):
-    """Where a registration stands."""
-
-    MENUNGGU = "MENUNGGU"
-    DISETUJUI = "DISETUJUI"
-    DITOLAK = "DITOLAK"
 
 
 class Official(BaseModel):
@@ -78,15 +61,16 @@ async def save_registration(db: Database, official: Official, now: datetime) -> 
         await conn.execute(
             "INSERT INTO officials (channel, chat_id, user_id, role, kecamatan, kelurahan,"
             " area_kode, rw, rt, nama, phone, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MENUNGGU', ?, ?)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, chat_id) DO UPDATE SET user_id = excluded.user_id,"
             " role = excluded.role, kecamatan = excluded.kecamatan,"
             " kelurahan = excluded.kelurahan, area_kode = excluded.area_kode,"
             " rw = excluded.rw, rt = excluded.rt, nama = excluded.nama, phone = excluded.phone,"
-            " status = 'MENUNGGU', decided_by = '', decided_at = NULL,"
+            " status = excluded.status, decided_by = '', decided_at = NULL,"
             " updated_at = excluded.updated_at",
             (o.channel, o.chat_id, o.user_id, o.role.value, o.kecamatan, o.kelurahan,
-             o.area_kode, o.rw, o.rt, o.nama, o.phone, stamp, stamp),
+             o.area_kode, o.rw, o.rt, o.nama, o.phone, OfficialStatus.MENUNGGU.value, stamp,
+             stamp),
         )  # fmt: skip
     saved = await official_for_chat(db, o.channel, o.chat_id)
     assert saved is not None
@@ -99,10 +83,18 @@ async def decide(db: Database, official_id: int, approve: bool, actor: str, now:
     async with db.write() as conn:
         cur = await conn.execute(
             "UPDATE officials SET status = ?, decided_by = ?, decided_at = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'MENUNGGU'",
-            (status.value, actor, iso(now), iso(now), official_id),
+            " WHERE id = ? AND status = ?",
+            (status.value, actor, iso(now), iso(now), official_id, OfficialStatus.MENUNGGU.value),
         )
         if cur.rowcount:
             action = "official.approve" if approve else "official.reject"
             await audit.add(conn, now, actor, action, {"official_id": official_id})
     return bool(cur.rowcount)
+
+
+async def waiting_officials(db: Database) -> list[Official]:
+    """Registrations waiting for a staff decision, oldest first."""
+    rows = await db.fetchall(
+        f"{_OFFICIAL} WHERE status = ? ORDER BY id", (OfficialStatus.MENUNGGU.value,)
+    )
+    return [Official.model_validate(dict(r)) for r in rows]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -11,36 +10,20 @@ from pydantic import BaseModel, Field
 
 from bot.core.capacity import Slot
 from bot.core.clock import iso
+from bot.core.orders import (
+    CLAIM_TTL,
+    Attempt,
+    OrderEvent,
+    OrderKind,
+    OrderStatus,
+    Reason,
+    VisitEvent,
+    order_move,
+    visit_move,
+)
 from storage import audit
 from storage.db import Database
-
-
-class OrderKind(StrEnum):
-    """What kind of visit is ordered."""
-
-    KOLEKTIF = "KOLEKTIF"  # community recording at a balai, posyandu, mosque
-    RUMAH = "RUMAH"  # home visit for people who cannot come
-    SEKOLAH = "SEKOLAH"
-    INSTANSI = "INSTANSI"  # office or other institution
-
-
-class OrderStatus(StrEnum):
-    """BARU → DITERIMA → SELESAI, or DITOLAK / DIBATALKAN."""
-
-    BARU = "BARU"
-    DITERIMA = "DITERIMA"
-    SELESAI = "SELESAI"
-    DITOLAK = "DITOLAK"
-    DIBATALKAN = "DIBATALKAN"
-
-
-class Reason(StrEnum):
-    """Why a resident needs a home visit."""
-
-    LANSIA = "LANSIA"
-    SAKIT = "SAKIT"
-    ODGJ = "ODGJ"
-    DISABILITAS = "DISABILITAS"
+from storage.flow import sources
 
 
 class OrderPerson(BaseModel):
@@ -93,7 +76,17 @@ _ORDER = (
     " handler_id, handler_name, claimed_at, handled_at, reschedule_requested_at, created_at"
     " FROM orders"
 )
-CLAIM_TTL = timedelta(minutes=15)
+
+
+def claimable(user_id: str, now: datetime) -> tuple[str, tuple[str, str]]:
+    """THE claim rule as SQL on `orders` (see `bot.core.orders`): the order may still be
+    scheduled or rejected, and nobody holds it, `user_id` holds it, or the claim lapsed."""
+    open_for_staff = sources(order_move(OrderEvent.SCHEDULE))
+    sql = (
+        f"status IN ({open_for_staff})"
+        " AND (handler_id IN ('', ?) OR claimed_at IS NULL OR claimed_at < ?)"
+    )
+    return sql, (user_id, iso(now - CLAIM_TTL))
 
 
 def format_code(year: int, number: int) -> str:
@@ -186,60 +179,82 @@ async def orders_with_status(db: Database, status: OrderStatus) -> list[Order]:
     return await _complete(db, rows)
 
 
-async def claim(db: Database, order_id: int, user_id: str, name: str, now: datetime) -> bool:
-    """Take a BARU order for handling; False when someone else holds a fresh claim."""
-    stale = iso(now - CLAIM_TTL)
+async def claim(db: Database, order_id: int, user_id: str, name: str, now: datetime) -> Attempt:
+    """Take an order for handling: DONE, or TAKEN (someone else holds a fresh claim), HANDLED
+    (it moved on) or NOT_FOUND."""
     async with db.write() as conn:
-        cur = await conn.execute(
-            "UPDATE orders SET handler_id = ?, handler_name = ?, claimed_at = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'BARU'"
-            " AND (handler_id IN ('', ?) OR claimed_at IS NULL OR claimed_at < ?)",
-            (user_id, name, iso(now), iso(now), order_id, user_id, stale),
-        )
-    return bool(cur.rowcount)
+        return await claim_in(conn, order_id, (user_id, name), now)
+
+
+async def claim_in(
+    conn: aiosqlite.Connection, order_id: int, staff: tuple[str, str], now: datetime
+) -> Attempt:
+    """`claim` inside the caller's write transaction; `staff` is (user id, name)."""
+    user_id, name = staff
+    rule, params = claimable(user_id, now)
+    cur = await conn.execute(
+        "UPDATE orders SET handler_id = ?, handler_name = ?, claimed_at = ?, updated_at = ?"
+        f" WHERE id = ? AND {rule}",
+        (user_id, name, iso(now), iso(now), order_id, *params),
+    )
+    return Attempt.DONE if cur.rowcount else await _why_not(conn, order_id)
+
+
+async def _why_not(conn: aiosqlite.Connection, order_id: int) -> Attempt:
+    """Why a claim failed: the order is gone, moved on, or someone else holds it."""
+    async with conn.execute("SELECT status FROM orders WHERE id = ?", (order_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return Attempt.NOT_FOUND
+    if OrderStatus(row[0]) not in order_move(OrderEvent.SCHEDULE).sources:
+        return Attempt.HANDLED
+    return Attempt.TAKEN
 
 
 async def reject(
-    db: Database, order_id: int, reason: str, user_id: str, name: str, now: datetime
-) -> bool:
-    """BARU → DITOLAK by whoever holds (or may take) the claim; audited. False: lost the race."""
-    stale = iso(now - CLAIM_TTL)
+    db: Database, order_id: int, reason: str, staff: tuple[str, str], actor: str, now: datetime
+) -> Attempt:
+    """BARU → DITOLAK by whoever holds (or may take) the claim, audited: DONE, or why not.
+
+    `staff` is (user id, name) of the handler; `actor` is the audit form ('telegram:42')."""
+    move = order_move(OrderEvent.REJECT)
     async with db.write() as conn:
-        cur = await conn.execute(
-            "UPDATE orders SET status = 'DITOLAK', reason = ?, handler_id = ?, handler_name = ?,"
-            " handled_at = ?, updated_at = ? WHERE id = ? AND status = 'BARU'"
-            " AND (handler_id IN ('', ?) OR claimed_at IS NULL OR claimed_at < ?)",
-            (reason, user_id, name, iso(now), iso(now), order_id, user_id, stale),
+        claimed = await claim_in(conn, order_id, staff, now)
+        if claimed is not Attempt.DONE:
+            return claimed
+        await conn.execute(
+            "UPDATE orders SET status = ?, reason = ?, handled_at = ?, updated_at = ?"
+            f" WHERE id = ? AND status IN ({sources(move)})",
+            (move.target.value, reason, iso(now), iso(now), order_id),
         )
-        if cur.rowcount:
-            detail = {"order_id": order_id, "reason": reason}
-            await audit.add(conn, now, f"telegram:{user_id}", "order.reject", detail)
-    return bool(cur.rowcount)
+        await audit.add(conn, now, actor, "order.reject", {"order_id": order_id, "reason": reason})
+    return Attempt.DONE
 
 
 async def cancel(db: Database, order_id: int, actor: str, now: datetime) -> bool:
     """BARU/DITERIMA → DIBATALKAN (the requester's choice); frees the visit's slot."""
+    move, visit = order_move(OrderEvent.CANCEL), visit_move(VisitEvent.CANCEL)
     async with db.write() as conn:
         cur = await conn.execute(
-            "UPDATE orders SET status = 'DIBATALKAN', updated_at = ?"
-            " WHERE id = ? AND status IN ('BARU', 'DITERIMA')",
-            (iso(now), order_id),
+            f"UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status IN"
+            f" ({sources(move)})",
+            (move.target.value, iso(now), order_id),
         )
         if cur.rowcount:
             await conn.execute(
-                "UPDATE visits SET status = 'BATAL' WHERE order_id = ? AND status = 'TERJADWAL'",
-                (order_id,),
+                f"UPDATE visits SET status = ? WHERE order_id = ? AND status IN ({sources(visit)})",
+                (visit.target.value, order_id),
             )
             await audit.add(conn, now, actor, "order.cancel", {"order_id": order_id})
     return bool(cur.rowcount)
 
 
 async def request_reschedule(db: Database, order_id: int, now: datetime) -> bool:
-    """Mark that the requester asked for another date; False unless the order is DITERIMA."""
+    """Mark that the requester asked for another date; False unless the order may be re-planned."""
     async with db.write() as conn:
         cur = await conn.execute(
             "UPDATE orders SET reschedule_requested_at = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'DITERIMA'",
+            f" WHERE id = ? AND status IN ({sources(order_move(OrderEvent.REPLAN))})",
             (iso(now), iso(now), order_id),
         )
     return bool(cur.rowcount)

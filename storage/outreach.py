@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from bot.core.clock import iso
+from bot.core.orders import OfficialStatus, OrderKind, Role, VisitStatus
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
@@ -231,13 +232,14 @@ class NextVisit(BaseModel):
 
 
 #: Community (KOLEKTIF) visits only: home, school and office visits are not open to everyone.
-_NEXT_VISITS = """
+_NEXT_VISITS = f"""
 SELECT kecamatan, kelurahan, day, slot, place FROM (
     SELECT o.kecamatan, o.kelurahan, v.day, v.slot, o.address AS place,
            row_number() OVER (PARTITION BY lower(trim(o.kecamatan)), lower(trim(o.kelurahan))
                               ORDER BY v.day, v.slot, v.id) AS nearest
     FROM visits v JOIN orders o ON o.id = v.order_id
-    WHERE v.status = 'TERJADWAL' AND v.day >= ? AND o.kind = 'KOLEKTIF' AND o.kelurahan <> '')
+    WHERE v.status = '{VisitStatus.TERJADWAL}' AND v.day >= ? AND o.kind = '{OrderKind.KOLEKTIF}'
+      AND o.kelurahan <> '')
 WHERE nearest = 1 ORDER BY kecamatan, kelurahan
 """
 
@@ -425,14 +427,15 @@ async def approved_area_heads(db: Database) -> list[OfficialArea]:
         "SELECT o.id, o.channel, o.chat_id, o.role, o.kecamatan, o.kelurahan, o.rw, o.rt,"
         " coalesce(c.language, 'id') AS language FROM officials o LEFT JOIN chats c"
         " ON c.channel = o.channel AND c.chat_id = o.chat_id"
-        " WHERE o.status = 'DISETUJUI' AND o.role IN ('RT', 'RW') ORDER BY o.id"
+        f" WHERE o.status = '{OfficialStatus.DISETUJUI}' AND o.role IN ('{Role.RT}', '{Role.RW}')"
+        " ORDER BY o.id"
     )
     return [OfficialArea.model_validate(dict(r)) for r in rows]
 
 
 async def unrecorded_in_area(db: Database, area: OfficialArea, born_by: date) -> list[Unrecorded]:
     """Wajib-KTP residents of the official's RW (and RT, for an RT head) still to record."""
-    rt = "" if area.role == "RW" else area.rt
+    rt = "" if area.role == Role.RW else area.rt
     rows = await db.fetchall(
         "SELECT nik, nama, rt, rw FROM residents WHERE kecamatan = ? AND kelurahan = ?"
         f" AND rw = ? AND (? = '' OR rt = ?) AND status IN ({NEEDS_RECORDING_SQL})"

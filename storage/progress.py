@@ -8,8 +8,10 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from bot.core.orders import VisitStatus
 from bot.core.status import RECORDED
 from storage.db import Database
+from storage.flow import LIVE
 from storage.outbox import NEEDS_RECORDING_SQL
 
 _RECORDED_SQL = ", ".join(f"'{s.value}'" for s in sorted(RECORDED))
@@ -51,7 +53,7 @@ async def recordings_per_day(db: Database, since: date) -> dict[date, int]:
         (since.isoformat(),),
     )
     tallies = await db.fetchall(
-        "SELECT v.day, sum(v.terekam) FROM visits v WHERE v.status = 'SELESAI'"
+        f"SELECT v.day, sum(v.terekam) FROM visits v WHERE v.status = '{VisitStatus.SELESAI}'"
         " AND v.terekam IS NOT NULL AND v.day >= ?"
         " AND NOT EXISTS (SELECT 1 FROM recordings k WHERE k.visit_id = v.id) GROUP BY v.day",
         (since.isoformat(),),
@@ -89,6 +91,6 @@ def orders_export(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
         " v.terekam, v.gagal, v.tidak_hadir, v.sudah_punya, v.belum_16,"
         " (SELECT count(*) FROM recordings k WHERE k.visit_id = v.id)"
         " FROM orders o LEFT JOIN visits v ON v.order_id = o.id"
-        " AND v.status IN ('TERJADWAL', 'SELESAI') LEFT JOIN teams t ON t.id = v.team_id"
+        f" AND v.status IN ({LIVE}) LEFT JOIN teams t ON t.id = v.team_id"
         " ORDER BY o.id"
     )

@@ -13,7 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 
+from bot.core.orders import VisitStatus
 from bot.core.status import Status
+from storage.flow import LIVE
 from storage.import_runs import create_tables, in_temp_transaction, in_transaction
 from storage.outbox import NEEDS_RECORDING_SQL
 
@@ -34,7 +36,7 @@ _TEMP = (
 _SORT = (
     "INSERT INTO temp.kit_sorted (row, nik, tanggal, kit, code, visit_id)"
     " SELECT k.row, k.nik, k.tanggal, k.kit, k.code, (SELECT v.id FROM visits v JOIN orders o"
-    " ON o.id = v.order_id WHERE o.code = k.code AND v.status IN ('TERJADWAL', 'SELESAI'))"
+    f" ON o.id = v.order_id WHERE o.code = k.code AND v.status IN ({LIVE}))"
     " FROM temp.kit_rows k ORDER BY k.nik, k.tanggal, k.row"
 )
 _REPEATS = (
@@ -68,7 +70,7 @@ _UPDATE = (
 )
 _TALLY = (
     "UPDATE visits SET terekam = (SELECT count(DISTINCT k.nik) FROM recordings k"
-    " WHERE k.visit_id = visits.id) WHERE status = 'SELESAI'"
+    f" WHERE k.visit_id = visits.id) WHERE status = '{VisitStatus.SELESAI}'"
     " AND id IN (SELECT visit_id FROM temp.kit_new WHERE visit_id IS NOT NULL)"
 )
 

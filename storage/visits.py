@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import aiosqlite
@@ -13,19 +12,21 @@ from pydantic import BaseModel
 
 from bot.core.capacity import Booking, Slot
 from bot.core.clock import iso
+from bot.core.orders import (
+    TALLY_FIELDS,
+    Attempt,
+    OrderEvent,
+    OrderKind,
+    Tallies,
+    VisitEvent,
+    VisitStatus,
+    order_move,
+    visit_move,
+)
 from storage import audit
 from storage.db import Database
-from storage.orders import CLAIM_TTL
-
-
-class Tallies(BaseModel):
-    """The results of a visit."""
-
-    terekam: int = 0
-    gagal: int = 0
-    tidak_hadir: int = 0
-    sudah_punya: int = 0
-    belum_16: int = 0
+from storage.flow import LIVE, sources
+from storage.orders import claim_in
 
 
 class Visit(BaseModel):
@@ -34,12 +35,12 @@ class Visit(BaseModel):
     id: int
     order_id: int
     code: str
-    kind: str
+    kind: OrderKind
     team_id: int
     team_name: str
     day: date
     slot: Slot
-    status: str
+    status: VisitStatus
     kecamatan: str
     kelurahan: str
     rw: str
@@ -49,28 +50,18 @@ class Visit(BaseModel):
     tallies: Tallies | None = None
 
 
-class Outcome(StrEnum):
-    """What happened to a scheduling attempt."""
-
-    SCHEDULED = "SCHEDULED"
-    TAKEN_BY_OTHER = "TAKEN_BY_OTHER"  # another staff member holds or handled the order
-    NOT_NEW = "NOT_NEW"  # the order is no longer BARU
-    SLOT_TAKEN = "SLOT_TAKEN"  # the team already has a visit in that slot
-
-
 _VISIT = (
     "SELECT v.id, v.order_id, o.code, o.kind, v.team_id, t.name AS team_name, v.day, v.slot,"
     " v.status, o.kecamatan, o.kelurahan, o.rw, o.rt, o.address, o.participants, v.terekam,"
     " v.gagal, v.tidak_hadir, v.sudah_punya, v.belum_16"
     " FROM visits v JOIN orders o ON o.id = v.order_id JOIN teams t ON t.id = v.team_id"
 )
-_LIVE = "v.status IN ('TERJADWAL', 'SELESAI')"
+_LIVE = f"v.status IN ({LIVE})"
 
 
 def _visit(row: Any) -> Visit:
     data = dict(row)
-    names = ("terekam", "gagal", "tidak_hadir", "sudah_punya", "belum_16")
-    counts = {n: data.pop(n) for n in names}
+    counts = {n: data.pop(n) for n in TALLY_FIELDS}
     data["tallies"] = Tallies(**counts) if counts["terekam"] is not None else None
     return Visit.model_validate(data)
 
@@ -99,15 +90,6 @@ async def visit_of_order(db: Database, order_id: int) -> Visit | None:
     return _visit(row) if row else None
 
 
-async def _order_state(conn: aiosqlite.Connection, order_id: int) -> tuple[str, str, str]:
-    async with conn.execute(
-        "SELECT status, handler_id, coalesce(claimed_at, '') FROM orders WHERE id = ?",
-        (order_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    return (str(row[0]), str(row[1]), str(row[2])) if row else ("", "", "")
-
-
 async def schedule(
     db: Database,
     order_id: int,
@@ -115,72 +97,80 @@ async def schedule(
     day: date,
     slot: Slot,
     staff: tuple[str, str],
+    actor: str,
     now: datetime,
-) -> Outcome:
-    """BARU → DITERIMA with a visit, in one transaction; `staff` is (user id, name)."""
+) -> Attempt:
+    """BARU → DITERIMA with a visit, in one transaction: DONE, or TAKEN / HANDLED / NOT_FOUND
+    (the claim rule) or FULL (the team has a visit in that slot: the database refuses it).
+
+    `staff` is (user id, name) of the handler; `actor` is the audit form ('telegram:42')."""
     user_id, name = staff
+    move = order_move(OrderEvent.SCHEDULE)
     async with db.write() as conn:
-        status, handler, claimed = await _order_state(conn, order_id)
-        if status != "BARU":
-            return Outcome.NOT_NEW
-        if handler not in ("", user_id) and claimed >= iso(now - CLAIM_TTL):
-            return Outcome.TAKEN_BY_OTHER
+        claimed = await claim_in(conn, order_id, staff, now)
+        if claimed is not Attempt.DONE:
+            return claimed
         try:
             await conn.execute(
-                "INSERT INTO visits (order_id, team_id, day, slot, scheduled_by, scheduled_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (order_id, team_id, day.isoformat(), slot.value, user_id, iso(now)),
-            )
+                "INSERT INTO visits (order_id, team_id, day, slot, status, scheduled_by,"
+                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (order_id, team_id, day.isoformat(), slot.value, VisitStatus.TERJADWAL.value,
+                 user_id, iso(now)),
+            )  # fmt: skip
         except sqlite3.IntegrityError:
-            return Outcome.SLOT_TAKEN
+            return Attempt.FULL
         await conn.execute(
-            "UPDATE orders SET status = 'DITERIMA', handler_id = ?, handler_name = ?,"
-            " handled_at = ?, updated_at = ?, reschedule_requested_at = NULL WHERE id = ?",
-            (user_id, name, iso(now), iso(now), order_id),
+            "UPDATE orders SET status = ?, handler_id = ?, handler_name = ?, handled_at = ?,"
+            f" updated_at = ?, reschedule_requested_at = NULL WHERE id = ?"
+            f" AND status IN ({sources(move)})",
+            (move.target.value, user_id, name, iso(now), iso(now), order_id),
         )
         detail = {"order_id": order_id, "team_id": team_id, "day": day.isoformat(), "slot": slot}
-        await audit.add(conn, now, f"telegram:{user_id}", "order.schedule", detail)
-    return Outcome.SCHEDULED
+        await audit.add(conn, now, actor, "order.schedule", detail)
+    return Attempt.DONE
 
 
 async def close_visit(
     db: Database, order_id: int, tallies: Tallies, actor: str, now: datetime
 ) -> bool:
-    """Record results: visit SELESAI, order DITERIMA → SELESAI. False when not scheduled."""
-    t = tallies
+    """Record results: visit TERJADWAL → SELESAI, order DITERIMA → SELESAI. False when the
+    order has no scheduled visit."""
+    visit, order = visit_move(VisitEvent.CLOSE), order_move(OrderEvent.CLOSE)
+    counts = tallies.model_dump()
     async with db.write() as conn:
         cur = await conn.execute(
-            "UPDATE visits SET status = 'SELESAI', closed_by = ?, closed_at = ?, terekam = ?,"
-            " gagal = ?, tidak_hadir = ?, sudah_punya = ?, belum_16 = ?"
-            " WHERE order_id = ? AND status = 'TERJADWAL'",
-            (actor, iso(now), t.terekam, t.gagal, t.tidak_hadir, t.sudah_punya, t.belum_16,
-             order_id),
-        )  # fmt: skip
+            "UPDATE visits SET status = ?, closed_by = ?, closed_at = ?, terekam = ?, gagal = ?,"
+            " tidak_hadir = ?, sudah_punya = ?, belum_16 = ?"
+            f" WHERE order_id = ? AND status IN ({sources(visit)})",
+            (visit.target.value, actor, iso(now), *(counts[n] for n in TALLY_FIELDS), order_id),
+        )
         if not cur.rowcount:
             return False
         await conn.execute(
-            "UPDATE orders SET status = 'SELESAI', updated_at = ? WHERE id = ?",
-            (iso(now), order_id),
+            f"UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status IN"
+            f" ({sources(order)})",
+            (order.target.value, iso(now), order_id),
         )
-        await audit.add(conn, now, actor, "visit.close", {"order_id": order_id, **t.model_dump()})
+        await audit.add(conn, now, actor, "visit.close", {"order_id": order_id, **counts})
     return True
 
 
 async def _unschedule(conn: aiosqlite.Connection, where: str, params: tuple[Any, ...]) -> list[int]:
-    """Flag live future visits matching `where` and put their orders back to BARU."""
+    """Flag scheduled visits matching `where` for re-planning and put their orders back to BARU."""
+    visit, order = visit_move(VisitEvent.REPLAN), order_move(OrderEvent.REPLAN)
     async with conn.execute(
-        f"SELECT v.order_id FROM visits v WHERE v.status = 'TERJADWAL' AND {where}", params
+        f"SELECT v.order_id FROM visits v WHERE v.status IN ({sources(visit)}) AND {where}", params
     ) as cur:
         order_ids = [int(r[0]) for r in await cur.fetchall()]
     for order_id in order_ids:
         await conn.execute(
-            "UPDATE visits SET status = 'JADWAL_ULANG' WHERE order_id = ? AND status = 'TERJADWAL'",
-            (order_id,),
+            f"UPDATE visits SET status = ? WHERE order_id = ? AND status IN ({sources(visit)})",
+            (visit.target.value, order_id),
         )
         await conn.execute(
-            "UPDATE orders SET status = 'BARU', handler_id = '', handler_name = '',"
-            " claimed_at = NULL, handled_at = NULL WHERE id = ?",
-            (order_id,),
+            "UPDATE orders SET status = ?, handler_id = '', handler_name = '',"
+            f" claimed_at = NULL, handled_at = NULL WHERE id = ? AND status IN ({sources(order)})",
+            (order.target.value, order_id),
         )
     return order_ids
 

@@ -11,8 +11,8 @@ from typing import Any
 from bot.app import App
 from bot.cli.demo import make_kk, make_nik
 from bot.core.capacity import Slot
+from bot.core.orders import Attempt, Tallies
 from storage import visits
-from storage.visits import Tallies
 from tests.order_support import ADMIN, add_team, saved_order
 
 
@@ -54,9 +54,9 @@ async def closed_visit(app: App, day: date, terekam: int = 5) -> tuple[str, int]
     order = await saved_order(app, days=(day,))
     staff = (ADMIN, "Admin")
     outcome = await visits.schedule(
-        app.db, order.id, team_id, day, Slot.PAGI, staff, app.clock.now()
+        app.db, order.id, team_id, day, Slot.PAGI, staff, "test", app.clock.now()
     )
-    assert outcome is visits.Outcome.SCHEDULED
+    assert outcome is Attempt.DONE
     await visits.close_visit(app.db, order.id, Tallies(terekam=terekam), "test", app.clock.now())
     visit = await visits.visit_of_order(app.db, order.id)
     assert visit is not None

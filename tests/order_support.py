@@ -12,9 +12,10 @@ from bot.app import App, build_app
 from bot.cli.demo import seed_demo
 from bot.core.capacity import Slot
 from bot.core.messages import Reply
+from bot.core.orders import OfficialStatus, OrderKind, Reason, Role
 from storage import officials, orders, teams
-from storage.officials import Official, OfficialStatus, Role
-from storage.orders import Order, OrderDraft, OrderKind, OrderPerson, Reason
+from storage.officials import Official
+from storage.orders import Order, OrderDraft, OrderPerson
 from tests.conftest import ChatDriver, FrozenClock, make_settings
 
 STAFF_CHAT = "-1001"

@@ -11,12 +11,13 @@ from PIL import Image
 
 from bot.cli.main import main
 from bot.core.capacity import Slot
+from bot.core.orders import OrderKind
 from bot.errors import ConfigError
 from bot.reports.poster import deep_link, qr_image, start_payload
 from bot.settings import load_settings
 from storage import orders, visits
 from storage.db import Database
-from storage.orders import OrderDraft, OrderKind
+from storage.orders import OrderDraft
 
 
 @pytest.fixture
@@ -53,7 +54,9 @@ def test_visit_close_from_the_cli(env: Path, capsys: pytest.CaptureFixture[str])
             dates=[today], slot=Slot.PAGI, participants=20, phone="6281200000001",
         )  # fmt: skip
         order = await orders.create_order(db, draft, datetime.now(UTC), today.year)
-        await visits.schedule(db, order.id, 1, today, Slot.PAGI, ("1", "A"), datetime.now(UTC))
+        await visits.schedule(
+            db, order.id, 1, today, Slot.PAGI, ("1", "A"), "test", datetime.now(UTC)
+        )
         await db.close()
 
     asyncio.run(prepare())

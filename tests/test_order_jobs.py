@@ -30,7 +30,9 @@ async def test_d_minus_1_reminders_reach_requester_team_and_residents(
         f"/status {siti.nik} {siti.no_kk}"
     )  # recorded, elsewhere
     order = await saved_order(team_office, days=(TUE,), rt="001", rw="002")
-    await visits.schedule(team_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), clock.now())
+    await visits.schedule(
+        team_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), "test", clock.now()
+    )
     assert (
         await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
         == "0 reminders enqueued"
@@ -57,7 +59,7 @@ async def test_friday_reminds_monday_visits(team_office: App, clock: FrozenClock
     monday = TUE + timedelta(days=6)  # 7 December
     order = await saved_order(team_office, days=(monday,))
     await visits.schedule(
-        team_office.db, order.id, 1, monday, Slot.SIANG, (ADMIN, "A"), clock.now()
+        team_office.db, order.id, 1, monday, Slot.SIANG, (ADMIN, "A"), "test", clock.now()
     )
     clock.travel(timedelta(days=6))  # Friday 4 December
     assert (

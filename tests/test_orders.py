@@ -111,7 +111,7 @@ async def test_full_slot_and_full_day(team_office: App) -> None:
     second = await saved_order(team_office, chat_id="2010", days=(TUE,), slot=Slot.SIANG)
     staff = ("9001", "Admin")
     assert await visits.schedule(
-        team_office.db, first.id, team, TUE, Slot.PAGI, staff, team_office.clock.now()
+        team_office.db, first.id, team, TUE, Slot.PAGI, staff, "test", team_office.clock.now()
     )
     chat = ChatDriver(team_office, "2001")
     await to_calendar(chat)
@@ -120,7 +120,7 @@ async def test_full_slot_and_full_day(team_office: App) -> None:
     assert "sudah penuh" in await chat.press("ord:s:PAGI")  # the only team is out that morning
     assert "minimal" in await chat.press("ord:s:SIANG")
     await visits.schedule(
-        team_office.db, second.id, team, TUE, Slot.SIANG, staff, team_office.clock.now()
+        team_office.db, second.id, team, TUE, Slot.SIANG, staff, "test", team_office.clock.now()
     )
     await to_calendar(chat)
     assert "sudah penuh" in await chat.say("1/12/2026")  # both slots gone: the day is full
@@ -200,7 +200,7 @@ async def test_my_orders_cancel_until_the_day_before(team_office: App, clock: Fr
     team_id = 1
     staff = ("9001", "Admin")
     await visits.schedule(
-        team_office.db, other.id, team_id, WED, Slot.PAGI, staff, team_office.clock.now()
+        team_office.db, other.id, team_id, WED, Slot.PAGI, staff, "test", team_office.clock.now()
     )
     clock.travel(timedelta(days=4))  # Wednesday 2 December: the visit day
     assert "sehari sebelum" in await chat.press(f"myo:cy:{other.id}")

@@ -13,6 +13,7 @@ import pytest
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.core.messages import Reply
+from bot.core.orders import Attempt
 from storage import audit, orders, teams, visits
 from tests.conftest import ChatDriver, FrozenClock
 from tests.order_support import (
@@ -89,10 +90,10 @@ async def test_the_database_refuses_double_booking(staffed_office: App) -> None:
     )
     now, staff = staffed_office.clock.now(), (ADMIN, "Admin")
     results = await asyncio.gather(
-        visits.schedule(staffed_office.db, first.id, 1, TUE, Slot.PAGI, staff, now),
-        visits.schedule(staffed_office.db, second.id, 1, TUE, Slot.PAGI, staff, now),
+        visits.schedule(staffed_office.db, first.id, 1, TUE, Slot.PAGI, staff, "test", now),
+        visits.schedule(staffed_office.db, second.id, 1, TUE, Slot.PAGI, staff, "test", now),
     )
-    assert sorted(r.value for r in results) == ["SCHEDULED", "SLOT_TAKEN"]
+    assert sorted(results) == [Attempt.DONE, Attempt.FULL]
     assert await order_status(staffed_office, second.id) == "BARU"
     [visit] = await visits.visits_between(staffed_office.db, TUE, TUE)
     assert visit.order_id == first.id
@@ -144,7 +145,7 @@ async def test_detail_masks_niks(staffed_office: App) -> None:
 async def test_close_visit_with_tallies(staffed_office: App, clock: FrozenClock) -> None:
     order = await saved_order(staffed_office)
     await visits.schedule(
-        staffed_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "Admin"), clock.now()
+        staffed_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "Admin"), "test", clock.now()
     )
     assert "belum berlangsung" in await command(staffed_office, f"/selesai {order.code} 30 2 5 1 0")
     clock.travel(timedelta(days=3))  # Tuesday, the visit day
@@ -163,7 +164,14 @@ async def test_close_visit_with_tallies(staffed_office: App, clock: FrozenClock)
 async def test_removing_a_team_flags_its_visits(staffed_office: App) -> None:
     order = await saved_order(staffed_office)
     await visits.schedule(
-        staffed_office.db, order.id, 1, WED, Slot.PAGI, (ADMIN, "A"), staffed_office.clock.now()
+        staffed_office.db,
+        order.id,
+        1,
+        WED,
+        Slot.PAGI,
+        (ADMIN, "A"),
+        "test",
+        staffed_office.clock.now(),
     )
     assert "Alpha: 2 kit × 25 = 50/sesi" in await command(staffed_office, "/tim")
     assert "khusus petugas" in await ChatDriver(staffed_office, "3001").say("/tim hapus Alpha")
@@ -192,7 +200,14 @@ async def test_plan_shows_visits_trip_hints_and_handling_times(staffed_office: A
     await add_team(staffed_office, "Beta", kits=1)
     first = await saved_order(staffed_office, days=(TUE,))
     await visits.schedule(
-        staffed_office.db, first.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), staffed_office.clock.now()
+        staffed_office.db,
+        first.id,
+        1,
+        TUE,
+        Slot.PAGI,
+        (ADMIN, "A"),
+        "test",
+        staffed_office.clock.now(),
     )
     second = await saved_order(staffed_office, chat_id="2002", days=(TUE, WED), rt="004")
     choices = await press(staffed_office, f"sj:{second.id}")

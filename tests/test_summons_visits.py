@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.core.nik import mask
+from bot.core.orders import Attempt, OrderKind
 from bot.outreach.jobs import Outreach
 from storage import orders, visits
-from storage.orders import OrderDraft, OrderKind
+from storage.orders import OrderDraft
 from storage.outreach import NextVisit, next_visits
 from storage.residents import Resident
 from tests.conftest import FrozenClock
@@ -34,8 +35,10 @@ async def visit(app: App, team: int, day: date, slot: Slot, place: str, **fields
     draft = OrderDraft.model_validate({**values, **fields})
     order = await orders.create_order(app.db, draft, app.clock.now(), 2026)
     staff = (ADMIN, "Admin")
-    outcome = await visits.schedule(app.db, order.id, team, day, slot, staff, app.clock.now())
-    assert outcome is visits.Outcome.SCHEDULED
+    outcome = await visits.schedule(
+        app.db, order.id, team, day, slot, staff, "test", app.clock.now()
+    )
+    assert outcome is Attempt.DONE
     return order.id
 
 

@@ -18,10 +18,11 @@ import pytest
 from bot.app import build_outreach
 from bot.channels.whatsapp_templates import OPEN_PAYLOAD
 from bot.core.calendar import SendWindow
+from bot.core.orders import Role
 from bot.core.ports import NoPacer
 from bot.outreach.dispatcher import Dispatcher
 from storage import chats, officials, orders
-from storage.officials import Official, Role
+from storage.officials import Official
 from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi

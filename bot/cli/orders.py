@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import open_app
+from bot.core.orders import Tallies
 from bot.errors import ConfigError, JemputError
 from bot.i18n import t
 from bot.outreach import order_notices
@@ -19,7 +20,6 @@ from bot.reports import poster
 from bot.settings import Settings
 from storage import areas, audit, orders, teams, visits
 from storage.teams import TeamNameTaken
-from storage.visits import Tallies
 
 _Sub = Any  # argparse's private _SubParsersAction
 

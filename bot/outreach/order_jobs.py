@@ -14,6 +14,7 @@ from bot.core.calendar import holidays_for
 from bot.core.capacity import next_working_day, working_days_between
 from bot.core.clock import Clock, from_iso
 from bot.core.messages import Channel, Reply
+from bot.core.orders import OrderKind, OrderStatus, VisitStatus
 from bot.i18n import t
 from bot.outreach import notify
 from bot.outreach.order_text import long_day, slot_text
@@ -21,7 +22,7 @@ from bot.settings import Settings
 from storage import chats, orders, teams, visits
 from storage import visit_audience as reach
 from storage.db import Database
-from storage.orders import Order, OrderKind, OrderStatus
+from storage.orders import Order
 from storage.outbox import Kind
 from storage.visits import Visit
 
@@ -35,7 +36,7 @@ async def run_visit_reminders(db: Database, settings: Settings, clock: Clock) ->
     last = next_working_day(today, holidays_for(settings))
     count = 0
     for visit in await visits.visits_between(db, today + timedelta(days=1), last):
-        if visit.status == "TERJADWAL":
+        if visit.status is VisitStatus.TERJADWAL:
             count += await _remind(db, settings, clock, visit)
     return f"{count} reminders enqueued"
 

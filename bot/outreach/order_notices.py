@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.core.messages import Button, Reply
+from bot.core.orders import Tallies, VisitStatus
 from bot.i18n import t
 from bot.outreach import notify
 from bot.outreach.order_text import long_day, slot_text, summary, tallies_text
@@ -12,7 +13,7 @@ from bot.settings import Settings
 from storage import chats, orders, visits
 from storage.db import Database
 from storage.orders import Order
-from storage.visits import Tallies, Visit
+from storage.visits import Visit
 
 
 def staff_buttons(lang: str, order_id: int) -> list[Button]:
@@ -105,7 +106,7 @@ async def close_and_thank(
 ) -> str:
     """Close a visit on or after its day and thank the requester; returns a message key."""
     visit = await visits.visit_of_order(db, order_id)
-    if visit is None or visit.status != "TERJADWAL":
+    if visit is None or visit.status is not VisitStatus.TERJADWAL:
         return "close_not_scheduled"
     if visit.day > today:
         return "close_too_early"

@@ -6,9 +6,10 @@ from datetime import date
 
 from bot.core.capacity import Slot
 from bot.core.nik import mask
+from bot.core.orders import OrderKind, Tallies, VisitStatus
 from bot.i18n import format_date, t
-from storage.orders import Order, OrderDraft, OrderKind
-from storage.visits import Tallies, Visit
+from storage.orders import Order, OrderDraft
+from storage.visits import Visit
 
 _DAYS = {
     "id": ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"),
@@ -84,7 +85,7 @@ def visit_line(lang: str, visit: Visit) -> str:
     """'07/12 pagi · Tim A · JB-2026-0042 · Kel. Bacang (40 org)'."""
     where = f"Kel. {visit.kelurahan}" if visit.kelurahan else f"Kec. {visit.kecamatan}"
     slot = t(lang, f"slot_short_{visit.slot.value}")
-    done = " ✅" if visit.status == "SELESAI" else ""
+    done = " ✅" if visit.status is VisitStatus.SELESAI else ""
     return (
         f"{short_day(lang, visit.day)} {slot} · {visit.team_name} · {visit.code} · {where}"
         f" ({visit.participants}){done}"
