@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from bot.core.calendar import holidays_for
 from bot.core.capacity import Calendar
+from bot.office import desk
+from bot.office.desk import Staff
 from handlers.context import Context
-from storage import teams
 
 
 def holidays(ctx: Context) -> frozenset[date]:
     """The holidays in force."""
-    return holidays_for(ctx.settings)
+    return ctx.office.holidays()
 
 
 async def calendar(ctx: Context) -> Calendar:
     """Holidays and closed days for the booking horizon."""
-    today = ctx.clock.today()
-    end = today + timedelta(days=ctx.settings.order_max_days + 7)
-    closed = await teams.closed_days(ctx.db, today, end)
-    return Calendar(holidays=holidays(ctx), closed=closed)
+    return await ctx.office.calendar()
 
 
 async def is_staff(ctx: Context) -> bool:
     """The sender is an administrator (ADMIN_USER_IDS) or staff added with /staf."""
-    user_id = ctx.inbound.user_id
-    return ctx.settings.is_admin(user_id) or await teams.is_staff(ctx.db, user_id)
+    return await desk.is_staff(ctx.office, ctx.inbound.user_id)
+
+
+async def staff(ctx: Context) -> Staff | None:
+    """The sender as the office services' `Staff`, or None when they are not staff."""
+    inbound = ctx.inbound
+    return await desk.staff_member(ctx.office, inbound.channel, inbound.user_id, inbound.user_name)
 
 
 def actor(ctx: Context) -> str:
     """Audit form of who acted: 'telegram:<user_id>'."""
     return f"{ctx.inbound.channel}:{ctx.inbound.user_id or '?'}"
-
-
-async def staff_name(ctx: Context) -> str:
-    """How to name the sender to other staff."""
-    user_id = ctx.inbound.user_id or "?"
-    return await teams.staff_name(ctx.db, user_id) or ctx.inbound.user_name or user_id

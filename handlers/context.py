@@ -9,6 +9,7 @@ from bot.core.clock import Clock
 from bot.core.messages import Button, Inbound, Reply
 from bot.core.ports import FileFetcher
 from bot.i18n import t
+from bot.office.desk import Office
 from bot.settings import Settings
 from storage import chats
 from storage.chats import Chat
@@ -25,6 +26,11 @@ class Context:
     inbound: Inbound
     chat: Chat
     files: FileFetcher | None = None  # the channel's downloader for received documents
+
+    @property
+    def office(self) -> Office:
+        """The office services' dependencies (staff operations go through `bot.office`)."""
+        return Office(self.db, self.settings, self.clock)
 
     @property
     def lang(self) -> str:

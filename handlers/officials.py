@@ -12,11 +12,13 @@ from bot.core.messages import Button, ButtonKind, Reply
 from bot.core.orders import OfficialStatus, Role
 from bot.core.phone import normalize_phone
 from bot.i18n import t
+from bot.office import officials as office_officials
+from bot.office.officials import ROLE_KEYS, Decision
 from bot.outreach import notify
-from handlers.access import actor, is_staff
+from handlers.access import staff
 from handlers.context import Context
 from handlers.router import Router
-from storage import areas, chats, officials
+from storage import areas, officials
 from storage.officials import Official
 
 logger = logging.getLogger(__name__)
@@ -29,12 +31,6 @@ _REGISTRATION_KEYS = {
     OfficialStatus.DISETUJUI: "official_is_approved",
     OfficialStatus.MENUNGGU: "official_is_waiting",
     OfficialStatus.DITOLAK: "official_was_rejected",
-}
-_ROLE_KEYS = {
-    Role.RT: "role_rt",
-    Role.RW: "role_rw",
-    Role.LURAH: "role_lurah",
-    Role.CAMAT: "role_camat",
 }
 
 
@@ -52,7 +48,7 @@ async def register_official(ctx: Context, arg: str) -> list[Reply]:
 
 async def _ask_role(ctx: Context, area: str = "") -> list[Reply]:
     await ctx.set_state("off.role", area=area)
-    buttons = [ctx.button(key, f"off:role:{role.value}") for role, key in _ROLE_KEYS.items()]
+    buttons = [ctx.button(key, f"off:role:{role.value}") for role, key in ROLE_KEYS.items()]
     return [ctx.reply("ask_role", [*buttons, ctx.button("btn_cancel", "cancel")])]
 
 
@@ -192,22 +188,15 @@ async def _save(ctx: Context, phone: str) -> list[Reply]:
     return [ctx.reply("official_registered", remove_keyboard=True, area=area_text(ctx, saved))]
 
 
-def area_text(ctx: Context | None, o: Official, lang: str | None = None) -> str:
-    """'Ketua RT 003 / RW 002, Kel. Bacang, Kec. Bukit Intan'."""
-    lang = lang or (ctx.lang if ctx else "id")
-    text = t(lang, _ROLE_KEYS[o.role])
-    if o.role is Role.RT:
-        text += f" {o.rt} / RW {o.rw}"
-    elif o.role is Role.RW:
-        text += f" {o.rw}"
-    if o.kelurahan:
-        text += f", Kel. {o.kelurahan}"
-    return f"{text}, Kec. {o.kecamatan}"
+def area_text(ctx: Context, official: Official) -> str:
+    """'Ketua RT 003 / RW 002, Kel. Bacang, Kec. Bukit Intan' in the chat's language."""
+    return office_officials.area_text(ctx.lang, official)
 
 
 async def _tell_staff(ctx: Context, o: Official) -> None:
     lang = ctx.settings.default_language
-    text = t(lang, "staff_new_official", name=o.nama, area=area_text(None, o, lang), phone=o.phone)
+    area = office_officials.area_text(lang, o)
+    text = t(lang, "staff_new_official", name=o.nama, area=area, phone=o.phone)
     buttons = [
         Button(title=t(lang, "btn_approve"), payload=f"offok:{o.id}"),
         Button(title=t(lang, "btn_reject"), payload=f"offno:{o.id}"),
@@ -220,28 +209,20 @@ async def _tell_staff(ctx: Context, o: Official) -> None:
 
 async def decide_button(ctx: Context, arg: str, approve: bool) -> list[Reply]:
     """Staff press Setujui/Tolak under a registration; the official is told."""
-    if not await is_staff(ctx):
+    who = await staff(ctx)
+    if who is None:
         return [ctx.reply("staff_only")]
-    official = await officials.get_official(ctx.db, int(arg)) if arg.isdigit() else None
-    if official is None:
+    decided = (
+        await office_officials.decide(ctx.office, who, int(arg), approve) if arg.isdigit() else None
+    )
+    official = decided.official if decided else None
+    if decided is None or official is None:
         return [ctx.reply("stale_button")]
-    if not await officials.decide(ctx.db, official.id, approve, actor(ctx), ctx.clock.now()):
-        now = await officials.get_official(ctx.db, official.id) or official
-        status = ctx.t(f"official_status_{now.status.value}")
-        return [ctx.reply("official_already_decided", name=now.nama, status=status)]
-    key = "official_approved" if approve else "official_rejected"
-    text = t(await _lang_of(ctx, official), key, area=area_text(None, official))
-    await notify.notify_chat(
-        ctx.db, official.channel, official.chat_id, Reply(text=text),
-        kind="notice", dedupe_key=f"official-decision:{official.id}:{key}", now=ctx.clock.now(),
-    )  # fmt: skip
+    if decided.outcome is Decision.ALREADY_DECIDED:
+        status = ctx.t(f"official_status_{official.status.value}")
+        return [ctx.reply("official_already_decided", name=official.nama, status=status)]
     done = "staff_official_approved" if approve else "staff_official_rejected"
     return [ctx.reply(done, name=official.nama, by=ctx.inbound.user_name or ctx.inbound.user_id)]
-
-
-async def _lang_of(ctx: Context, official: Official) -> str:
-    chat = await chats.get_chat(ctx.db, official.channel, official.chat_id)
-    return chat.language if chat else ctx.settings.default_language
 
 
 def register(router: Router) -> None:

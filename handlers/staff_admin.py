@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.core.messages import Reply
-from bot.core.orders import TALLY_FIELDS, OrderStatus, Tallies
-from bot.outreach import order_notices
+from bot.core.orders import TALLY_FIELDS, Tallies
+from bot.office import teams as office_teams
+from bot.office import visits as office_visits
+from bot.office.desk import Staff
+from bot.office.orders import REASON_MAX, REASON_MIN
+from bot.office.teams import NewTeam, TeamOutcome
+from bot.office.visits import CLOSE_KEYS, Plan
 from bot.outreach.order_text import short_day, visit_line
-from handlers.access import actor, is_staff
+from handlers.access import actor, is_staff, staff
 from handlers.context import Context
 from handlers.orders import parse_day
 from handlers.router import Router
 from handlers.staff import reject_order
-from storage import orders, teams, visits
-from storage.teams import TeamNameTaken
+from storage import orders, teams
 
 
 async def staff_cmd(ctx: Context, arg: str) -> list[Reply]:
@@ -42,48 +46,44 @@ async def staff_cmd(ctx: Context, arg: str) -> list[Reply]:
 
 async def team_cmd(ctx: Context, arg: str) -> list[Reply]:
     """/tim, /tim tambah NAMA KIT [PER_KIT] [kendaraan], /tim hapus NAMA (staff)."""
-    if not await is_staff(ctx):
+    who = await staff(ctx)
+    if who is None:
         return [ctx.reply("staff_only")]
     words = arg.split()
     if words and words[0] in ("tambah", "add"):
-        return await _add_team(ctx, words[1:])
+        return await _add_team(ctx, who, words[1:])
     if len(words) == 2 and words[0] in ("hapus", "remove"):
-        return await _remove_team(ctx, words[1])
+        return await _remove_team(ctx, who, words[1])
     if words:
         return [ctx.reply("team_usage")]
     lines = [
-        ctx.t("team_line", name=t.name, kits=t.kits, per_kit=t.per_kit, per_slot=t.per_slot,
-              vehicle=t.vehicle or "-")
-        for t in await teams.list_teams(ctx.db)
+        ctx.t("team_line", name=team.name, kits=team.kits, per_kit=team.per_kit,
+              per_slot=team.per_slot, vehicle=team.vehicle or "-")
+        for team in await office_teams.list_teams(ctx.office)
     ] or [ctx.t("team_none")]  # fmt: skip
     return [Reply(text="\n".join(lines) + "\n\n" + ctx.t("team_usage"))]
 
 
-async def _add_team(ctx: Context, words: list[str]) -> list[Reply]:
+async def _add_team(ctx: Context, who: Staff, words: list[str]) -> list[Reply]:
     try:
         name, kits = words[0], int(words[1])
-        per_kit = int(words[2]) if len(words) > 2 else ctx.settings.team_default_per_kit
+        per_kit = int(words[2]) if len(words) > 2 else None
     except (IndexError, ValueError):
         return [ctx.reply("team_usage")]
-    if kits < 1 or per_kit < 1:
-        return [ctx.reply("team_usage")]
-    vehicle = " ".join(words[3:])
-    try:
-        team = await teams.add_team(ctx.db, name=name, kits=kits, per_kit=per_kit, vehicle=vehicle,
-                                    members=[], actor=actor(ctx), now=ctx.clock.now())  # fmt: skip
-    except TeamNameTaken:
+    new = NewTeam(name=name, kits=kits, per_kit=per_kit, vehicle=" ".join(words[3:]))
+    added = await office_teams.add_team(ctx.office, who, new)
+    if added.outcome is TeamOutcome.NAME_TAKEN:
         return [ctx.reply("team_exists", name=name)]
-    return [ctx.reply("team_added", name=team.name, per_slot=team.per_slot)]
+    if added.team is None:
+        return [ctx.reply("team_usage")]
+    return [ctx.reply("team_added", name=added.team.name, per_slot=added.team.per_slot)]
 
 
-async def _remove_team(ctx: Context, name: str) -> list[Reply]:
-    team = await teams.find_team(ctx.db, name)
-    if team is None:
+async def _remove_team(ctx: Context, who: Staff, name: str) -> list[Reply]:
+    removed = await office_teams.remove_team(ctx.office, who, name)
+    if removed is None or removed.team is None:
         return [ctx.reply("team_not_found", name=name)]
-    now = ctx.clock.now()
-    flagged = await visits.remove_team(ctx.db, team.id, actor(ctx), now, ctx.clock.today())
-    await order_notices.flagged(ctx.db, ctx.settings, flagged, f"team{team.id}", now)
-    return [ctx.reply("team_removed", name=team.name, count=len(flagged))]
+    return [ctx.reply("team_removed", name=removed.team.name, count=len(removed.orders))]
 
 
 async def plan_cmd(ctx: Context, arg: str) -> list[Reply]:
@@ -100,57 +100,54 @@ async def plan_cmd(ctx: Context, arg: str) -> list[Reply]:
         start = end = day
     else:
         start = end = today
-    return [Reply(text=await plan_text(ctx, start, end))]
+    return [Reply(text=plan_text(ctx, await office_visits.plan(ctx.office, start, end)))]
 
 
-async def plan_text(ctx: Context, start: date, end: date) -> str:
+def plan_text(ctx: Context, plan: Plan) -> str:
     """The plan between two dates as staff read it."""
-    planned = await visits.visits_between(ctx.db, start, end)
+    start, end = plan.start, plan.end
     span = short_day(ctx.lang, start) + ("" if start == end else f" – {short_day(ctx.lang, end)}")
     lines = [ctx.t("plan_header", span=span)]
-    lines += [visit_line(ctx.lang, v) for v in planned] or [ctx.t("plan_none")]
-    waiting = await orders.orders_with_status(ctx.db, OrderStatus.BARU)
-    lines.append("\n" + ctx.t("plan_waiting", count=len(waiting)))
-    lines += [f"{o.code} · Kel. {o.kelurahan or '-'} · {o.participants}" for o in waiting[:10]]
-    hours = await visits.handling_hours(ctx.db)
-    if hours:
+    lines += [visit_line(ctx.lang, v) for v in plan.visits] or [ctx.t("plan_none")]
+    lines.append("\n" + ctx.t("plan_waiting", count=len(plan.waiting)))
+    lines += [
+        f"{q.order.code} · Kel. {q.order.kelurahan or '-'} · {q.order.participants}"
+        for q in plan.waiting[:10]
+    ]
+    if plan.handling:
         lines.append("\n" + ctx.t("plan_handling"))
         lines += [
-            ctx.t("plan_handling_line", team=n, count=c, hours=f"{h:.1f}") for n, c, h in hours
+            ctx.t("plan_handling_line", team=h.team, count=h.visits, hours=f"{h.hours:.1f}")
+            for h in plan.handling
         ]
     return "\n".join(lines)
 
 
 async def reject_cmd(ctx: Context, arg: str) -> list[Reply]:
     """/tolak JB-2026-0042 alasan …"""
-    if not await is_staff(ctx):
+    who = await staff(ctx)
+    if who is None:
         return [ctx.reply("staff_only")]
     code, _, reason = arg.strip().partition(" ")
     order = await orders.find_order(ctx.db, code) if code else None
-    if order is None or len(reason.strip()) < 3:
+    if order is None or len(reason.strip()) < REASON_MIN:
         return [ctx.reply("reject_usage")]
-    return await reject_order(ctx, order, reason.strip()[:300])
+    return await reject_order(ctx, who, order.id, reason.strip()[:REASON_MAX])
 
 
 async def close_cmd(ctx: Context, arg: str) -> list[Reply]:
     """/selesai JB-2026-0042 30 2 5 1 0: close a visit with its tallies."""
-    if not await is_staff(ctx):
+    who = await staff(ctx)
+    if who is None:
         return [ctx.reply("staff_only")]
     words = arg.split()
     if len(words) != 1 + len(TALLY_FIELDS) or not all(w.isdigit() for w in words[1:]):
         return [ctx.reply("close_usage")]
-    order = await orders.find_order(ctx.db, words[0])
-    if order is None:
-        return [ctx.reply("close_usage")]
     tallies = Tallies(**dict(zip(TALLY_FIELDS, (int(w) for w in words[1:]), strict=True)))
-    return [ctx.reply(await close_visit(ctx, order.id, tallies), code=order.code)]
-
-
-async def close_visit(ctx: Context, order_id: int, tallies: Tallies) -> str:
-    """Close and thank the requester; returns the message key for staff."""
-    return await order_notices.close_and_thank(
-        ctx.db, order_id, tallies, actor(ctx), ctx.clock.now(), ctx.clock.today()
-    )
+    closed = await office_visits.close_by_code(ctx.office, who, words[0], tallies)
+    if closed.order is None:
+        return [ctx.reply("close_usage")]
+    return [ctx.reply(CLOSE_KEYS[closed.outcome], code=closed.order.code)]
 
 
 def register(router: Router) -> None:

@@ -11,15 +11,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.app import open_app
+from bot.app import App, open_app
 from bot.core.orders import Tallies
 from bot.errors import ConfigError, JemputError
 from bot.i18n import t
-from bot.outreach import order_notices
+from bot.office import teams as office_teams
+from bot.office import visits as office_visits
+from bot.office.desk import Office, Staff
+from bot.office.teams import NewTeam, TeamOutcome
+from bot.office.visits import CLOSE_KEYS, CloseOutcome
 from bot.reports import poster
 from bot.settings import Settings
-from storage import areas, audit, orders, teams, visits
-from storage.teams import TeamNameTaken
+from storage import areas, audit, visits
 
 _Sub = Any  # argparse's private _SubParsersAction
 
@@ -64,21 +67,25 @@ def add_order_commands(sub: _Sub) -> None:
     make.set_defaults(func=cmd_poster)
 
 
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
+def _operator() -> Staff:
+    return Staff.operator(getpass.getuser())
+
+
+def _office(app: App) -> Office:
+    return Office(app.db, app.settings, app.clock)
 
 
 async def cmd_team_add(settings: Settings, args: argparse.Namespace) -> int:
     """Add a team."""
+    new = NewTeam(name=args.name, kits=args.kits, per_kit=args.per_kit, vehicle=args.vehicle,
+                  members=tuple(args.member))  # fmt: skip
     async with open_app(settings) as app:
-        try:
-            team = await teams.add_team(
-                app.db, name=args.name, kits=args.kits,
-                per_kit=args.per_kit or settings.team_default_per_kit, vehicle=args.vehicle,
-                members=args.member, actor=_actor(), now=app.clock.now(),
-            )  # fmt: skip
-        except TeamNameTaken:
-            raise JemputError(f"a team named {args.name!r} exists") from None
+        added = await office_teams.add_team(_office(app), _operator(), new)
+    team = added.team
+    if added.outcome is TeamOutcome.NAME_TAKEN:
+        raise JemputError(f"a team named {args.name!r} exists")
+    if team is None:
+        raise JemputError("a team needs a name, 1–50 kits and 1–500 recordings per kit")
     print(f"Team {team.name} (id {team.id}): {team.kits} × {team.per_kit} = {team.per_slot}/slot")
     return 0
 
@@ -86,7 +93,7 @@ async def cmd_team_add(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_team_list(settings: Settings, args: argparse.Namespace) -> int:
     """List active teams."""
     async with open_app(settings) as app:
-        found = await teams.list_teams(app.db)
+        found = await office_teams.list_teams(_office(app))
     for team in found:
         members = ",".join(team.members) or "-"
         print(f"{team.id}\t{team.name}\t{team.kits}×{team.per_kit}={team.per_slot}\t"
@@ -99,23 +106,18 @@ async def cmd_team_list(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_team_remove(settings: Settings, args: argparse.Namespace) -> int:
     """Remove a team; its coming visits go back to the staff queue and requesters are told."""
     async with open_app(settings) as app:
-        team = await teams.find_team(app.db, args.name)
-        if team is None:
-            raise JemputError(f"no team named {args.name!r}")
-        now = app.clock.now()
-        flagged = await visits.remove_team(app.db, team.id, _actor(), now, app.clock.today())
-        await order_notices.flagged(app.db, settings, flagged, f"team{team.id}", now)
-    print(f"Team {team.name} removed; {len(flagged)} visit(s) to re-plan")
+        removed = await office_teams.remove_team(_office(app), _operator(), args.name)
+    if removed is None or removed.team is None:
+        raise JemputError(f"no team named {args.name!r}")
+    print(f"Team {removed.team.name} removed; {len(removed.orders)} visit(s) to re-plan")
     return 0
 
 
 async def cmd_day_close(settings: Settings, args: argparse.Namespace) -> int:
     """Close a day; its visits go back to the staff queue and requesters are told."""
     async with open_app(settings) as app:
-        now = app.clock.now()
-        flagged = await visits.close_day(app.db, args.date, args.reason, _actor(), now)
-        await order_notices.flagged(app.db, settings, flagged, f"day{args.date:%Y%m%d}", now)
-    print(f"{args.date} closed; {len(flagged)} visit(s) to re-plan")
+        closed = await office_teams.close_day(_office(app), _operator(), args.date, args.reason)
+    print(f"{args.date} closed; {len(closed.orders)} visit(s) to re-plan")
     return 0
 
 
@@ -124,14 +126,12 @@ async def cmd_visit_close(settings: Settings, args: argparse.Namespace) -> int:
     tallies = Tallies(terekam=args.terekam, gagal=args.gagal, tidak_hadir=args.tidak_hadir,
                       sudah_punya=args.sudah_punya, belum_16=args.belum_16)  # fmt: skip
     async with open_app(settings) as app:
-        order = await orders.find_order(app.db, args.code)
-        if order is None:
-            raise JemputError(f"no order {args.code}")
-        key = await order_notices.close_and_thank(
-            app.db, order.id, tallies, _actor(), app.clock.now(), app.clock.today()
-        )
-    print(t(settings.default_language, key, code=order.code))
-    return 0 if key == "close_done" else 1
+        closed = await office_visits.close_by_code(_office(app), _operator(), args.code, tallies)
+    if closed.order is None:
+        raise JemputError(f"no order {args.code}")
+    key = CLOSE_KEYS[closed.outcome]
+    print(t(settings.default_language, key, code=closed.order.code))
+    return 0 if closed.outcome is CloseOutcome.DONE else 1
 
 
 async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.core.messages import Button, Reply
-from bot.core.orders import Tallies, VisitStatus
 from bot.i18n import t
 from bot.outreach import notify
 from bot.outreach.order_text import long_day, slot_text, summary, tallies_text
 from bot.settings import Settings
-from storage import chats, orders, visits
+from storage import chats, orders
 from storage.db import Database
 from storage.orders import Order
 from storage.visits import Visit
@@ -99,21 +98,3 @@ async def notify_staff_text(
     """A plain notice (optionally with buttons) to the staff group."""
     reply = Reply(text=text, buttons=buttons or [])
     await notify.notify_staff(db, settings, reply, dedupe_key=dedupe_key, now=now)
-
-
-async def close_and_thank(
-    db: Database, order_id: int, tallies: Tallies, actor: str, now: datetime, today: date
-) -> str:
-    """Close a visit on or after its day and thank the requester; returns a message key."""
-    visit = await visits.visit_of_order(db, order_id)
-    if visit is None or visit.status is not VisitStatus.TERJADWAL:
-        return "close_not_scheduled"
-    if visit.day > today:
-        return "close_too_early"
-    if not await visits.close_visit(db, order_id, tallies, actor, now):
-        return "close_not_scheduled"
-    order = await orders.get_order(db, order_id)
-    done = await visits.visit_of_order(db, order_id)
-    if order is not None and done is not None:
-        await closed(db, order, done, now)
-    return "close_done"
