@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.clock import Clock
-from bot.core.messages import Button, Inbound, Reply
+from bot.core.messages import Button, Inbound, Reply, Verb, payload
 from bot.core.ports import FileFetcher
 from bot.i18n import t
 from bot.office.desk import Office
 from bot.settings import Settings
+from handlers.states import State
 from storage import chats
 from storage.chats import Chat
 from storage.db import Database
@@ -54,18 +55,23 @@ class Context:
             text=self.t(key, **values), buttons=buttons or [], remove_keyboard=remove_keyboard
         )
 
-    def button(self, key: str, payload: str) -> Button:
-        """A button titled with the text for `key`."""
-        return Button(title=self.t(key), payload=payload)
+    def button(self, key: str, verb: Verb, *args: object) -> Button:
+        """A button titled with the text for `key` that presses `verb` with `args`."""
+        return Button(title=self.t(key), payload=payload(verb, *args))
 
-    async def set_state(self, state: str, **data: Any) -> None:
-        """Move the conversation to `state` ('' = idle) with its data."""
+    @property
+    def state(self) -> State:
+        """Where the chat is in a conversation."""
+        return State.of(self.chat.state)
+
+    async def set_state(self, state: State, **data: Any) -> None:
+        """Move the conversation to `state` with its data."""
         await chats.set_state(
-            self.db, self.chat.channel, self.chat.chat_id, state, data, self.clock.now()
+            self.db, self.chat.channel, self.chat.chat_id, state.value, data, self.clock.now()
         )
-        self.chat.state, self.chat.state_data = state, data
+        self.chat.state, self.chat.state_data = state.value, data
 
     async def clear_state(self) -> None:
         """Back to idle."""
         if self.chat.state or self.chat.state_data:
-            await self.set_state("")
+            await self.set_state(State.IDLE)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
+from bot.core.numbers import parse_id
 from bot.core.orders import OrderEvent, OrderStatus, can
 from bot.i18n import t
 from bot.outreach import order_notices
@@ -12,6 +13,7 @@ from bot.outreach.order_text import long_day, order_title, slot_text
 from handlers.access import actor
 from handlers.context import Context
 from handlers.router import Router
+from handlers.steps import MyOrderStep
 from storage import orders, visits
 from storage.orders import Order
 
@@ -29,12 +31,16 @@ async def my_orders(ctx: Context, arg: str) -> list[Reply]:
         if can(order.status, OrderEvent.CANCEL):
             buttons.append(
                 Button(
-                    title=ctx.t("btn_cancel_order", code=order.code), payload=f"myo:c:{order.id}"
+                    title=ctx.t("btn_cancel_order", code=order.code),
+                    payload=payload(Verb.MY_ORDER, MyOrderStep.ASK_CANCEL, order.id),
                 )
             )
         if can(order.status, OrderEvent.REPLAN):
             buttons.append(
-                Button(title=ctx.t("btn_reschedule", code=order.code), payload=f"myo:r:{order.id}")
+                Button(
+                    title=ctx.t("btn_reschedule", code=order.code),
+                    payload=payload(Verb.MY_ORDER, MyOrderStep.RESCHEDULE, order.id),
+                )
             )
     return [Reply(text="\n\n".join(lines), buttons=buttons)]
 
@@ -56,20 +62,22 @@ async def _line(ctx: Context, order: Order) -> str:
 async def my_order_button(ctx: Context, arg: str) -> list[Reply]:
     """'myo:c:<id>' asks, 'myo:cy:<id>' cancels, 'myo:r:<id>' asks staff for another date."""
     step, _, value = arg.partition(":")
-    order = await orders.get_order(ctx.db, int(value)) if value.isdigit() else None
-    if order is None or (order.channel, order.chat_id) != (ctx.chat.channel, ctx.chat.chat_id):
+    order_id = parse_id(value)
+    if order_id is None or step not in MyOrderStep.__members__.values():
         return [ctx.reply("stale_button")]
-    if step in ("c", "cy"):
-        problem = await _cancel_problem(ctx, order)
-        if problem:
-            return [ctx.reply(problem, code=order.code)]
-        if step == "c":
-            yes = Button(title=ctx.t("btn_cancel_yes"), payload=f"myo:cy:{order.id}")
-            return [ctx.reply("cancel_confirm", [yes], code=order.code)]
-        return await _cancel(ctx, order)
-    if step == "r":
+    chat = ctx.chat  # only the requester's own chat finds the order
+    order = await orders.order_of_chat(ctx.db, order_id, chat.channel, chat.chat_id)
+    if order is None:
+        return [ctx.reply("stale_button")]
+    if step == MyOrderStep.RESCHEDULE:
         return await _reschedule(ctx, order)
-    return [ctx.reply("stale_button")]
+    problem = await _cancel_problem(ctx, order)
+    if problem:
+        return [ctx.reply(problem, code=order.code)]
+    if step == MyOrderStep.ASK_CANCEL:
+        yes = ctx.button("btn_cancel_yes", Verb.MY_ORDER, MyOrderStep.CANCEL, order.id)
+        return [ctx.reply("cancel_confirm", [yes], code=order.code)]
+    return await _cancel(ctx, order)
 
 
 async def _cancel_problem(ctx: Context, order: Order) -> str | None:
@@ -101,7 +109,7 @@ async def _reschedule(ctx: Context, order: Order) -> list[Reply]:
         return [ctx.reply("reschedule_not_possible", code=order.code)]
     lang = ctx.settings.default_language
     text = t(lang, "staff_reschedule_request", code=order.code, phone=order.phone)
-    button = Button(title=t(lang, "btn_replan"), payload=f"srs:{order.id}")
+    button = Button(title=t(lang, "btn_replan"), payload=payload(Verb.REPLAN, order.id))
     await order_notices.notify_staff_text(
         ctx.db, ctx.settings, text, f"order-resched:{order.id}:{now.timestamp():.0f}", now, [button]
     )
@@ -111,4 +119,4 @@ async def _reschedule(ctx: Context, order: Order) -> list[Reply]:
 def register(router: Router) -> None:
     """Add this module's command and buttons."""
     router.command("pesananku", "my_orders", "myorders", handler=my_orders)
-    router.button("myo", my_order_button)
+    router.button(Verb.MY_ORDER, my_order_button)

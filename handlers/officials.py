@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.messages import Button, ButtonKind, Reply
+from bot.core.messages import Button, ButtonKind, Reply, Verb, payload
+from bot.core.numbers import parse_code, parse_id, parse_number
 from bot.core.orders import OfficialStatus, Role
 from bot.core.phone import normalize_phone
 from bot.i18n import t
@@ -18,15 +19,14 @@ from bot.outreach import notify
 from handlers.access import staff
 from handlers.context import Context
 from handlers.router import Router
+from handlers.states import State
+from handlers.steps import OfficialStep
 from storage import areas, officials
 from storage.officials import Official
 
 logger = logging.getLogger(__name__)
 
-ASK_RW = "off.rw"
-ASK_RT = "off.rt"
-ASK_NAME = "off.name"
-ASK_PHONE = "off.phone"
+
 _REGISTRATION_KEYS = {
     OfficialStatus.DISETUJUI: "official_is_approved",
     OfficialStatus.MENUNGGU: "official_is_waiting",
@@ -39,34 +39,37 @@ async def register_official(ctx: Context, arg: str) -> list[Reply]:
     if ctx.chat.is_group:
         return [ctx.reply("private_only_order")]
     current = await officials.official_for_chat(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
-    if current is not None and arg != "redo":
+    if current is not None and arg != OfficialStep.REDO:
         key = _REGISTRATION_KEYS[current.status]
-        redo = ctx.button("btn_register_again", "off:redo")
+        redo = ctx.button("btn_register_again", Verb.OFFICIAL, OfficialStep.REDO)
         return [ctx.reply(key, [redo], area=area_text(ctx, current))]
-    return await _ask_role(ctx, area=arg if arg.isdigit() else "")
+    return await _ask_role(ctx, area=parse_code(arg) or "")
 
 
 async def _ask_role(ctx: Context, area: str = "") -> list[Reply]:
-    await ctx.set_state("off.role", area=area)
-    buttons = [ctx.button(key, f"off:role:{role.value}") for role, key in ROLE_KEYS.items()]
-    return [ctx.reply("ask_role", [*buttons, ctx.button("btn_cancel", "cancel")])]
+    await ctx.set_state(State.OFFICIAL_ROLE, area=area)
+    buttons = [
+        ctx.button(key, Verb.OFFICIAL, OfficialStep.ROLE, role) for role, key in ROLE_KEYS.items()
+    ]
+    return [ctx.reply("ask_role", [*buttons, ctx.button("btn_cancel", Verb.CANCEL)])]
 
 
 async def official_button(ctx: Context, arg: str) -> list[Reply]:
     """'off:role:RT', 'off:kec:197101', 'off:kel:1971011006', 'off:redo', 'off:start:<kel>'."""
     step, _, value = arg.partition(":")
-    if step == "redo":
-        return await register_official(ctx, "redo")
-    if step == "start":
-        return await _ask_role(ctx, area=value)
-    if not ctx.chat.state.startswith("off."):
+    if step == OfficialStep.REDO:
+        return await register_official(ctx, OfficialStep.REDO)
+    if step == OfficialStep.START:
+        return await _ask_role(ctx, area=parse_code(value) or "")
+    if ctx.state.flow != State.OFFICIAL_ROLE.flow:
         return [ctx.reply("stale_button")]
-    if step == "role" and value in Role.__members__:
+    if step == OfficialStep.ROLE and value in Role.__members__:
         return await _take_role(ctx, Role(value))
-    if step == "kec":
-        return await _take_kecamatan(ctx, value)
-    if step == "kel":
-        return await _take_kelurahan(ctx, value)
+    code = parse_code(value)
+    if step == OfficialStep.KECAMATAN and code:
+        return await _take_kecamatan(ctx, code)
+    if step == OfficialStep.KELURAHAN and code:
+        return await _take_kelurahan(ctx, code)
     return [ctx.reply("stale_button")]
 
 
@@ -75,11 +78,11 @@ async def _take_role(ctx: Context, role: Role) -> list[Reply]:
     area = await areas.get_area(ctx.db, str(data.get("area", "")))
     if area is not None and area.level == "kelurahan" and area.parent:
         data.update(kec=area.parent, kel=area.kode)
-        await ctx.set_state("off.area", **data)
+        await ctx.set_state(State.OFFICIAL_AREA, **data)
         return await _after_area(ctx)
-    await ctx.set_state("off.area", **data)
+    await ctx.set_state(State.OFFICIAL_AREA, **data)
     buttons = [
-        Button(title=a.nama, payload=f"off:kec:{a.kode}")
+        Button(title=a.nama, payload=payload(Verb.OFFICIAL, OfficialStep.KECAMATAN, a.kode))
         for a in await areas.kecamatan_list(ctx.db)
     ]
     return [ctx.reply("ask_kecamatan", buttons)]
@@ -90,11 +93,14 @@ async def _take_kecamatan(ctx: Context, kode: str) -> list[Reply]:
     if area is None or area.level != "kecamatan":
         return [ctx.reply("stale_button")]
     data = {**ctx.chat.state_data, "kec": kode, "kel": ""}
-    await ctx.set_state("off.area", **data)
+    await ctx.set_state(State.OFFICIAL_AREA, **data)
     if data.get("role") == Role.CAMAT.value:
         return await _after_area(ctx)
     kels = await areas.kelurahan_list(ctx.db, kode)
-    buttons = [Button(title=a.nama, payload=f"off:kel:{a.kode}") for a in kels]
+    buttons = [
+        Button(title=a.nama, payload=payload(Verb.OFFICIAL, OfficialStep.KELURAHAN, a.kode))
+        for a in kels
+    ]
     return [ctx.reply("ask_kelurahan", buttons, kecamatan=area.nama)]
 
 
@@ -102,25 +108,23 @@ async def _take_kelurahan(ctx: Context, kode: str) -> list[Reply]:
     area = await areas.get_area(ctx.db, kode)
     if area is None or area.parent != ctx.chat.state_data.get("kec"):
         return [ctx.reply("stale_button")]
-    await ctx.set_state("off.area", **{**ctx.chat.state_data, "kel": kode})
+    await ctx.set_state(State.OFFICIAL_AREA, **{**ctx.chat.state_data, "kel": kode})
     return await _after_area(ctx)
 
 
 async def _after_area(ctx: Context) -> list[Reply]:
     role = ctx.chat.state_data.get("role")
     if role in (Role.RT.value, Role.RW.value):
-        await ctx.set_state(ASK_RW, **ctx.chat.state_data)
+        await ctx.set_state(State.OFFICIAL_RW, **ctx.chat.state_data)
         return [ctx.reply("ask_rw")]
-    await ctx.set_state(ASK_NAME, **ctx.chat.state_data)
+    await ctx.set_state(State.OFFICIAL_NAME, **ctx.chat.state_data)
     return [ctx.reply("ask_official_name")]
 
 
 def three_digits(text: str | None) -> str | None:
     """'2', '02', '002' → '002'; None unless 1–999."""
-    value = (text or "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= 999:
-        return None
-    return f"{int(value):03d}"
+    number = parse_number(text, low=1, high=999)
+    return None if number is None else f"{number:03d}"
 
 
 async def on_rw(ctx: Context) -> list[Reply]:
@@ -130,9 +134,9 @@ async def on_rw(ctx: Context) -> list[Reply]:
         return [ctx.reply("rw_rt_not_number")]
     data = {**ctx.chat.state_data, "rw": rw}
     if data.get("role") == Role.RT.value:
-        await ctx.set_state(ASK_RT, **data)
+        await ctx.set_state(State.OFFICIAL_RT, **data)
         return [ctx.reply("ask_rt")]
-    await ctx.set_state(ASK_NAME, **data)
+    await ctx.set_state(State.OFFICIAL_NAME, **data)
     return [ctx.reply("ask_official_name")]
 
 
@@ -141,7 +145,7 @@ async def on_rt(ctx: Context) -> list[Reply]:
     rt = three_digits(ctx.inbound.text)
     if rt is None:
         return [ctx.reply("rw_rt_not_number")]
-    await ctx.set_state(ASK_NAME, **{**ctx.chat.state_data, "rt": rt})
+    await ctx.set_state(State.OFFICIAL_NAME, **{**ctx.chat.state_data, "rt": rt})
     return [ctx.reply("ask_official_name")]
 
 
@@ -150,9 +154,9 @@ async def on_name(ctx: Context) -> list[Reply]:
     name = " ".join((ctx.inbound.text or "").split())
     if not 3 <= len(name) <= 80 or any(ch.isdigit() for ch in name):
         return [ctx.reply("official_name_invalid")]
-    await ctx.set_state(ASK_PHONE, **{**ctx.chat.state_data, "name": name})
+    await ctx.set_state(State.OFFICIAL_PHONE, **{**ctx.chat.state_data, "name": name})
     share = Button(title=ctx.t("btn_share_phone"), kind=ButtonKind.SHARE_CONTACT)
-    return [ctx.reply("ask_official_phone", [share, ctx.button("btn_cancel", "cancel")])]
+    return [ctx.reply("ask_official_phone", [share, ctx.button("btn_cancel", Verb.CANCEL)])]
 
 
 async def on_phone(ctx: Context) -> list[Reply]:
@@ -198,8 +202,8 @@ async def _tell_staff(ctx: Context, o: Official) -> None:
     area = office_officials.area_text(lang, o)
     text = t(lang, "staff_new_official", name=o.nama, area=area, phone=o.phone)
     buttons = [
-        Button(title=t(lang, "btn_approve"), payload=f"offok:{o.id}"),
-        Button(title=t(lang, "btn_reject"), payload=f"offno:{o.id}"),
+        Button(title=t(lang, "btn_approve"), payload=payload(Verb.APPROVE_OFFICIAL, o.id)),
+        Button(title=t(lang, "btn_reject"), payload=payload(Verb.REJECT_OFFICIAL, o.id)),
     ]
     key = f"official:{o.id}:{ctx.clock.now().timestamp():.0f}"
     await notify.notify_staff(
@@ -212,11 +216,12 @@ async def decide_button(ctx: Context, arg: str, approve: bool) -> list[Reply]:
     who = await staff(ctx)
     if who is None:
         return [ctx.reply("staff_only")]
-    decided = (
-        await office_officials.decide(ctx.office, who, int(arg), approve) if arg.isdigit() else None
-    )
-    official = decided.official if decided else None
-    if decided is None or official is None:
+    official_id = parse_id(arg)
+    if official_id is None:
+        return [ctx.reply("stale_button")]
+    decided = await office_officials.decide(ctx.office, who, official_id, approve)
+    official = decided.official
+    if official is None:
         return [ctx.reply("stale_button")]
     if decided.outcome is Decision.ALREADY_DECIDED:
         status = ctx.t(f"official_status_{official.status.value}")
@@ -228,7 +233,7 @@ async def decide_button(ctx: Context, arg: str, approve: bool) -> list[Reply]:
 def register(router: Router) -> None:
     """Add this module's commands, buttons and states."""
     router.command("pengurus", "daftar_pengurus", "official", handler=register_official)
-    router.button("off", official_button)
+    router.button(Verb.OFFICIAL, official_button)
 
     async def approve(ctx: Context, arg: str) -> list[Reply]:
         return await decide_button(ctx, arg, True)
@@ -236,15 +241,15 @@ def register(router: Router) -> None:
     async def reject(ctx: Context, arg: str) -> list[Reply]:
         return await decide_button(ctx, arg, False)
 
-    router.button("offok", approve)
-    router.button("offno", reject)
+    router.button(Verb.APPROVE_OFFICIAL, approve)
+    router.button(Verb.REJECT_OFFICIAL, reject)
 
     async def press_a_button(ctx: Context) -> list[Reply]:
         return [ctx.reply("press_a_button")]
 
-    router.state("off.role", press_a_button)
-    router.state("off.area", press_a_button)
-    router.state(ASK_RW, on_rw)
-    router.state(ASK_RT, on_rt)
-    router.state(ASK_NAME, on_name)
-    router.state(ASK_PHONE, on_phone)
+    router.state(State.OFFICIAL_ROLE, press_a_button)
+    router.state(State.OFFICIAL_AREA, press_a_button)
+    router.state(State.OFFICIAL_RW, on_rw)
+    router.state(State.OFFICIAL_RT, on_rt)
+    router.state(State.OFFICIAL_NAME, on_name)
+    router.state(State.OFFICIAL_PHONE, on_phone)

@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from bot.core.capacity import Slot
-from bot.core.messages import Button, ButtonKind, Reply
+from bot.core.messages import Button, ButtonKind, Reply, Verb, payload
 from bot.core.nik import looks_like_number16, mask, parse_nik
+from bot.core.numbers import parse_number
 from bot.core.orders import OrderKind, Reason
 from bot.core.phone import normalize_phone
 from bot.core.status import NEEDS_RECORDING
@@ -21,15 +22,14 @@ from bot.outreach import order_notices
 from bot.outreach.order_text import summary
 from handlers.context import Context
 from handlers.router import Router
+from handlers.states import State
+from handlers.steps import OrderStep
 from storage import chats, officials, orders
 from storage.orders import OrderDraft, OrderPerson
 from storage.residents import Resident, get_resident, get_residents
 
 logger = logging.getLogger(__name__)
 
-ASK_COUNT = "ord.count"
-ASK_PEOPLE = "ord.people"
-ASK_PHONE = "ord.phone"
 MAX_PEOPLE = 10
 MAX_PARTICIPANTS = 2000
 
@@ -42,18 +42,18 @@ def person_token(nik: str) -> str:
 async def after_slot(ctx: Context) -> list[Reply]:
     """Ask for the expected participants, or the people to visit at home."""
     if ctx.chat.state_data.get("kind") == OrderKind.RUMAH.value:
-        await ctx.set_state(ASK_PEOPLE, **{**ctx.chat.state_data, "people": []})
+        await ctx.set_state(State.ORDER_PEOPLE, **{**ctx.chat.state_data, "people": []})
         return [await _ask_person(ctx)]
-    await ctx.set_state(ASK_COUNT, **ctx.chat.state_data)
+    await ctx.set_state(State.ORDER_COUNT, **ctx.chat.state_data)
     return [ctx.reply("ask_participants", min=ctx.settings.order_min_participants)]
 
 
 async def on_count(ctx: Context) -> list[Reply]:
     """Expected participants: a whole number, at least the minimum."""
-    text = (ctx.inbound.text or "").strip().replace(".", "")
-    if not text.isdigit():
+    count = parse_number((ctx.inbound.text or "").replace(".", ""))
+    if count is None:
         return [ctx.reply("participants_not_number")]
-    count, minimum = int(text), ctx.settings.order_min_participants
+    minimum = ctx.settings.order_min_participants
     if count < minimum:
         return [ctx.reply("participants_below_min", min=minimum)]
     if count > MAX_PARTICIPANTS:
@@ -71,13 +71,13 @@ async def _ask_person(ctx: Context) -> Reply:
     buttons = [
         Button(
             title=f"{(r.nama or '-').split()[0][:14]} {mask(r.nik)[-4:]}",
-            payload=f"ord:p:{person_token(r.nik)}",
+            payload=payload(Verb.ORDER, OrderStep.PERSON, person_token(r.nik)),
         )
         for r in await _linked_candidates(ctx)
         if r.nik not in chosen
     ]
     if chosen:
-        buttons.append(ctx.button("btn_people_done", "ord:pd"))
+        buttons.append(ctx.button("btn_people_done", Verb.ORDER, OrderStep.PEOPLE_DONE))
     return ctx.reply("ask_person_nik", buttons, count=len(chosen), max=MAX_PEOPLE)
 
 
@@ -97,8 +97,8 @@ async def _take_person(ctx: Context, nik: str) -> list[Reply]:
     problem = await _person_problem(ctx, nik)
     if problem:
         return [ctx.reply(problem, nik=mask(nik)), await _ask_person(ctx)]
-    await ctx.set_state("ord.reason", **{**ctx.chat.state_data, "pending": nik})
-    buttons = [ctx.button(f"reason_{r.value}", f"ord:r:{r.value}") for r in Reason]
+    await ctx.set_state(State.ORDER_REASON, **{**ctx.chat.state_data, "pending": nik})
+    buttons = [ctx.button(f"reason_{r.value}", Verb.ORDER, OrderStep.REASON, r) for r in Reason]
     return [ctx.reply("ask_reason", buttons, nik=mask(nik))]
 
 
@@ -118,7 +118,7 @@ async def _person_problem(ctx: Context, nik: str) -> str | None:
     if official_id is None:
         linked = await chats.linked_niks(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
         return None if nik in linked else "person_not_linked"
-    official = await officials.get_official(ctx.db, int(official_id))
+    official = await officials.get_official(ctx.db, int(official_id))  # ours: set by _take_kind
     return None if official and _in_area(resident, official) else "person_outside_area"
 
 
@@ -131,16 +131,17 @@ def _in_area(resident: Resident, official: officials.Official) -> bool:
 
 async def detail_button(ctx: Context, step: str, value: str) -> list[Reply]:
     """'ord:p:<token>', 'ord:r:<REASON>', 'ord:pd', 'ord:ok' (the other steps are in orders)."""
-    state = ctx.chat.state
-    if step == "p" and state == ASK_PEOPLE:
+    state = ctx.state
+    if step == OrderStep.PERSON and state is State.ORDER_PEOPLE:
         for resident in await _linked_candidates(ctx):
             if person_token(resident.nik) == value:
                 return await _take_person(ctx, resident.nik)
-    if step == "r" and state == "ord.reason" and value in Reason.__members__:
+    if step == OrderStep.REASON and state is State.ORDER_REASON and value in Reason.__members__:
         return await _take_reason(ctx, Reason(value))
-    if step == "pd" and state == ASK_PEOPLE and ctx.chat.state_data.get("people"):
-        return await _ask_phone(ctx, participants=len(ctx.chat.state_data["people"]))
-    if step == "ok" and state == "ord.confirm":
+    people = ctx.chat.state_data.get("people")
+    if step == OrderStep.PEOPLE_DONE and state is State.ORDER_PEOPLE and people:
+        return await _ask_phone(ctx, participants=len(people))
+    if step == OrderStep.CONFIRM and state is State.ORDER_CONFIRM:
         return await _confirm(ctx)
     return [ctx.reply("stale_button")]
 
@@ -149,14 +150,14 @@ async def _take_reason(ctx: Context, reason: Reason) -> list[Reply]:
     data = dict(ctx.chat.state_data)
     nik = str(data.pop("pending", ""))
     data["people"] = [*data.get("people", []), {"nik": nik, "reason": reason.value}]
-    await ctx.set_state(ASK_PEOPLE, **data)
+    await ctx.set_state(State.ORDER_PEOPLE, **data)
     return [await _ask_person(ctx)]
 
 
 async def _ask_phone(ctx: Context, *, participants: int) -> list[Reply]:
-    await ctx.set_state(ASK_PHONE, **{**ctx.chat.state_data, "participants": participants})
+    await ctx.set_state(State.ORDER_PHONE, **{**ctx.chat.state_data, "participants": participants})
     share = Button(title=ctx.t("btn_share_phone"), kind=ButtonKind.SHARE_CONTACT)
-    return [ctx.reply("ask_order_phone", [share, ctx.button("btn_cancel", "cancel")])]
+    return [ctx.reply("ask_order_phone", [share, ctx.button("btn_cancel", Verb.CANCEL)])]
 
 
 async def on_phone(ctx: Context) -> list[Reply]:
@@ -167,9 +168,12 @@ async def on_phone(ctx: Context) -> list[Reply]:
     phone = normalize_phone(contact.phone if contact else ctx.inbound.text)
     if not phone:
         return [ctx.reply("phone_invalid")]
-    await ctx.set_state("ord.confirm", **{**ctx.chat.state_data, "phone": phone})
+    await ctx.set_state(State.ORDER_CONFIRM, **{**ctx.chat.state_data, "phone": phone})
     draft = await draft_from_state(ctx)
-    buttons = [ctx.button("btn_send_order", "ord:ok"), ctx.button("btn_cancel", "cancel")]
+    buttons = [
+        ctx.button("btn_send_order", Verb.ORDER, OrderStep.CONFIRM),
+        ctx.button("btn_cancel", Verb.CANCEL),
+    ]
     text = ctx.t("order_summary", summary=summary(ctx.lang, draft))
     return [Reply(text=text, buttons=buttons, remove_keyboard=True)]
 
@@ -211,8 +215,8 @@ def register(router: Router) -> None:
     async def press_a_button(ctx: Context) -> list[Reply]:
         return [ctx.reply("press_a_button")]
 
-    for state in ("ord.kind", "ord.slot", "ord.reason", "ord.confirm"):
+    for state in (State.ORDER_KIND, State.ORDER_SLOT, State.ORDER_REASON, State.ORDER_CONFIRM):
         router.state(state, press_a_button)
-    router.state(ASK_COUNT, on_count)
-    router.state(ASK_PEOPLE, on_person)
-    router.state(ASK_PHONE, on_phone)
+    router.state(State.ORDER_COUNT, on_count)
+    router.state(State.ORDER_PEOPLE, on_person)
+    router.state(State.ORDER_PHONE, on_phone)

@@ -10,7 +10,8 @@ import re
 from datetime import date
 
 from bot.core.capacity import Slot, bookable_days, check_order_day, is_slot_full
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
+from bot.core.numbers import parse_code, parse_number, parse_ymd
 from bot.core.orders import OfficialStatus, OrderKind
 from bot.errors import DateError
 from bot.outreach.order_text import short_day
@@ -19,13 +20,13 @@ from handlers.access import calendar
 from handlers.context import Context
 from handlers.router import Router
 from handlers.start import START_PAYLOADS
+from handlers.states import State
+from handlers.steps import OfficialStep, OrderStep
 from storage import chats, officials, teams, visits
 
-ASK_ADDRESS = "ord.address"
-ASK_PIN = "ord.pin"
-ASK_DATES = "ord.dates"
 MAX_DATES = 3
 PAGE = 10
+MAX_PAGE = 100
 _KINDS = (OrderKind.KOLEKTIF, OrderKind.RUMAH, OrderKind.SEKOLAH, OrderKind.INSTANSI)
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2,4}))?$")
 
@@ -35,33 +36,37 @@ async def order(ctx: Context, arg: str) -> list[Reply]:
     if ctx.chat.is_group:
         return [ctx.reply("private_only_order")]
     official = await officials.official_for_chat(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
-    if arg.isdigit() and (official is None or not official.approved):
+    area = parse_code(arg)
+    if area and (official is None or not official.approved):
         buttons = [
-            ctx.button("btn_register_official", f"off:start:{arg}"),
-            ctx.button("btn_home_visit", "ord:k:RUMAH"),
+            ctx.button("btn_register_official", Verb.OFFICIAL, OfficialStep.START, area),
+            ctx.button("btn_home_visit", Verb.ORDER, OrderStep.KIND, OrderKind.RUMAH),
         ]
         return [ctx.reply("order_link_intro", buttons)]
-    await ctx.set_state("ord.kind")
-    buttons = [ctx.button(f"kind_{k.value}", f"ord:k:{k.value}") for k in _KINDS]
-    return [ctx.reply("ask_kind", [*buttons, ctx.button("btn_cancel", "cancel")])]
+    await ctx.set_state(State.ORDER_KIND)
+    buttons = [ctx.button(f"kind_{k.value}", Verb.ORDER, OrderStep.KIND, k) for k in _KINDS]
+    return [ctx.reply("ask_kind", [*buttons, ctx.button("btn_cancel", Verb.CANCEL)])]
 
 
 async def order_button(ctx: Context, arg: str) -> list[Reply]:
     """Every 'ord:…' button of the flow."""
     step, _, value = arg.partition(":")
-    if step == "k":
+    if step == OrderStep.KIND:
         return await _take_kind(ctx, value)
-    if not ctx.chat.state.startswith("ord."):
+    state = ctx.state
+    if state.flow != State.ORDER_KIND.flow:
         return [ctx.reply("stale_button")]
-    if step == "skip" and ctx.chat.state == ASK_PIN:
+    if step == OrderStep.SKIP_PIN and state is State.ORDER_PIN:
         return await show_calendar(ctx, 0)
-    if step == "cal" and value.isdigit():
-        return await show_calendar(ctx, int(value))
-    if step == "d" and ctx.chat.state == ASK_DATES:
-        return await _toggle_day(ctx, value)
-    if step == "dd" and ctx.chat.state == ASK_DATES:
+    page = parse_number(value, high=MAX_PAGE)
+    if step == OrderStep.PAGE and page is not None:
+        return await show_calendar(ctx, page)
+    day = parse_ymd(value)
+    if step == OrderStep.DAY and state is State.ORDER_DATES and day is not None:
+        return await _toggle_day(ctx, day)
+    if step == OrderStep.DATES_DONE and state is State.ORDER_DATES:
         return await _dates_done(ctx)
-    if step == "s" and ctx.chat.state == "ord.slot" and value in Slot.__members__:
+    if step == OrderStep.SLOT and state is State.ORDER_SLOT and value in Slot.__members__:
         return await _take_slot(ctx, Slot(value))
     return await order_details.detail_button(ctx, step, value)
 
@@ -82,7 +87,7 @@ async def _take_kind(ctx: Context, value: str) -> list[Reply]:
     if approved and official is not None:
         data.update(official_id=official.id, kecamatan=official.kecamatan,
                     kelurahan=official.kelurahan, rw=official.rw, rt=official.rt)  # fmt: skip
-    await ctx.set_state(ASK_ADDRESS, **data)
+    await ctx.set_state(State.ORDER_ADDRESS, **data)
     return [ctx.reply(f"ask_address_{kind.value}")]
 
 
@@ -91,17 +96,19 @@ async def on_address(ctx: Context) -> list[Reply]:
     address = " ".join((ctx.inbound.text or "").split())
     if not 5 <= len(address) <= 200:
         return [ctx.reply("address_invalid")]
-    await ctx.set_state(ASK_PIN, **{**ctx.chat.state_data, "address": address})
-    return [ctx.reply("ask_pin", [ctx.button("btn_skip", "ord:skip")])]
+    await ctx.set_state(State.ORDER_PIN, **{**ctx.chat.state_data, "address": address})
+    return [ctx.reply("ask_pin", [ctx.button("btn_skip", Verb.ORDER, OrderStep.SKIP_PIN)])]
 
 
 async def on_pin(ctx: Context) -> list[Reply]:
     """An optional map pin; anything else is a reminder of the two choices."""
     pin = ctx.inbound.location
     if pin is None:
-        return [ctx.reply("ask_pin_again", [ctx.button("btn_skip", "ord:skip")])]
+        return [
+            ctx.reply("ask_pin_again", [ctx.button("btn_skip", Verb.ORDER, OrderStep.SKIP_PIN)])
+        ]
     data = {**ctx.chat.state_data, "lat": pin.latitude, "lon": pin.longitude}
-    await ctx.set_state(ASK_PIN, **data)
+    await ctx.set_state(State.ORDER_PIN, **data)
     return await show_calendar(ctx, 0)
 
 
@@ -111,7 +118,7 @@ async def _open_days(ctx: Context) -> list[date]:
     days = bookable_days(today, cal, lead_days=s.order_lead_days, max_days=s.order_max_days)
     if not days:
         return []
-    capacity = [t.capacity() for t in await teams.list_teams(ctx.db)]
+    capacity = [team.capacity() for team in await teams.list_teams(ctx.db)]
     booked = await visits.bookings(ctx.db, days[0], days[-1])
     return [d for d in days if any(not is_slot_full(capacity, booked, d, sl, cal) for sl in Slot)]
 
@@ -125,17 +132,18 @@ async def show_calendar(ctx: Context, page: int) -> list[Reply]:
     pages = (len(days) + PAGE - 1) // PAGE
     page = min(max(page, 0), pages - 1)
     chosen = set(ctx.chat.state_data.get("dates", []))
-    await ctx.set_state(ASK_DATES, **{**ctx.chat.state_data, "page": page})
+    await ctx.set_state(State.ORDER_DATES, **{**ctx.chat.state_data, "page": page})
     buttons = []
     for day in days[page * PAGE : (page + 1) * PAGE]:
         tick = "✅ " if day.isoformat() in chosen else ""
-        buttons.append(Button(title=tick + short_day(ctx.lang, day), payload=f"ord:d:{day:%Y%m%d}"))
+        pressed = payload(Verb.ORDER, OrderStep.DAY, f"{day:%Y%m%d}")
+        buttons.append(Button(title=tick + short_day(ctx.lang, day), payload=pressed))
     if page > 0:
-        buttons.append(ctx.button("btn_prev", f"ord:cal:{page - 1}"))
+        buttons.append(ctx.button("btn_prev", Verb.ORDER, OrderStep.PAGE, page - 1))
     if page + 1 < pages:
-        buttons.append(ctx.button("btn_next", f"ord:cal:{page + 1}"))
+        buttons.append(ctx.button("btn_next", Verb.ORDER, OrderStep.PAGE, page + 1))
     if chosen:
-        buttons.append(ctx.button("btn_dates_done", "ord:dd"))
+        buttons.append(ctx.button("btn_dates_done", Verb.ORDER, OrderStep.DATES_DONE))
     return [ctx.reply("ask_dates", buttons, max=MAX_DATES, count=len(chosen))]
 
 
@@ -164,14 +172,10 @@ async def on_date_text(ctx: Context) -> list[Reply]:
     day = parse_day(ctx.inbound.text or "", ctx.clock.today())
     if day is None:
         return [ctx.reply("date_unreadable")]
-    return await _toggle_day(ctx, f"{day:%Y%m%d}")
+    return await _toggle_day(ctx, day)
 
 
-async def _toggle_day(ctx: Context, value: str) -> list[Reply]:
-    try:
-        day = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-    except ValueError:
-        return [ctx.reply("stale_button")]
+async def _toggle_day(ctx: Context, day: date) -> list[Reply]:
     chosen: list[str] = list(ctx.chat.state_data.get("dates", []))
     if day.isoformat() in chosen:
         chosen.remove(day.isoformat())
@@ -182,7 +186,7 @@ async def _toggle_day(ctx: Context, value: str) -> list[Reply]:
         if len(chosen) >= MAX_DATES:
             return [ctx.reply("dates_max", max=MAX_DATES)]
         chosen = sorted([*chosen, day.isoformat()])
-    await ctx.set_state(ASK_DATES, **{**ctx.chat.state_data, "dates": chosen})
+    await ctx.set_state(State.ORDER_DATES, **{**ctx.chat.state_data, "dates": chosen})
     return await show_calendar(ctx, int(ctx.chat.state_data.get("page", 0)))
 
 
@@ -199,8 +203,8 @@ async def _day_problem(ctx: Context, day: date) -> str | None:
 async def _dates_done(ctx: Context) -> list[Reply]:
     if not ctx.chat.state_data.get("dates"):
         return await show_calendar(ctx, 0)
-    await ctx.set_state("ord.slot", **ctx.chat.state_data)
-    buttons = [ctx.button(f"slot_{s.value}", f"ord:s:{s.value}") for s in Slot]
+    await ctx.set_state(State.ORDER_SLOT, **ctx.chat.state_data)
+    buttons = [ctx.button(f"slot_{s.value}", Verb.ORDER, OrderStep.SLOT, s) for s in Slot]
     return [ctx.reply("ask_slot", buttons)]
 
 
@@ -208,13 +212,13 @@ async def _take_slot(ctx: Context, slot: Slot) -> list[Reply]:
     """Keep the chosen days where this slot still has a free team."""
     cal = await calendar(ctx)
     days = [date.fromisoformat(d) for d in ctx.chat.state_data.get("dates", [])]
-    capacity = [t.capacity() for t in await teams.list_teams(ctx.db)]
+    capacity = [team.capacity() for team in await teams.list_teams(ctx.db)]
     booked = await visits.bookings(ctx.db, min(days), max(days)) if days else []
     free = [d for d in days if not is_slot_full(capacity, booked, d, slot, cal)]
     if not free:
         return [ctx.reply("slot_full", slot=ctx.t(f"slot_{slot.value}"))]
     data = {**ctx.chat.state_data, "slot": slot.value, "dates": [d.isoformat() for d in free]}
-    await ctx.set_state("ord.slot", **data)
+    await ctx.set_state(State.ORDER_SLOT, **data)
     dropped = [short_day(ctx.lang, d) for d in days if d not in free]
     replies = [ctx.reply("slot_dropped_days", days=", ".join(dropped))] if dropped else []
     return replies + await order_details.after_slot(ctx)
@@ -224,8 +228,8 @@ def register(router: Router) -> None:
     """Add this module's commands, buttons and states."""
     router.command("pesan", "order", handler=order)
     START_PAYLOADS["order"] = "pesan"  # poster QR codes: '/start order-<kelurahan code>'
-    router.button("ord", order_button)
-    router.state(ASK_ADDRESS, on_address)
-    router.state(ASK_PIN, on_pin)
-    router.state(ASK_DATES, on_date_text)
+    router.button(Verb.ORDER, order_button)
+    router.state(State.ORDER_ADDRESS, on_address)
+    router.state(State.ORDER_PIN, on_pin)
+    router.state(State.ORDER_DATES, on_date_text)
     order_details.register(router)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.messages import Button, Reply
+from bot.core.messages import Reply, Verb
 from handlers.context import Context
 from handlers.router import Router
+from handlers.states import State
 from storage import privacy
 
 logger = logging.getLogger(__name__)
-
-VERB = "hapus"
 
 
 async def ask(ctx: Context, arg: str) -> list[Reply]:
@@ -25,8 +24,8 @@ async def ask(ctx: Context, arg: str) -> list[Reply]:
     await ctx.clear_state()
     links = await privacy.link_count(ctx.db, ctx.chat.channel, ctx.chat.chat_id)
     buttons = [
-        Button(title=ctx.t("btn_privacy_yes"), payload=f"{VERB}:ya"),
-        Button(title=ctx.t("btn_privacy_no"), payload=f"{VERB}:batal"),
+        ctx.button("btn_privacy_yes", Verb.ERASE, "ya"),
+        ctx.button("btn_privacy_no", Verb.ERASE, "batal"),
     ]
     return [ctx.reply("privacy_confirm", buttons, links=links)]
 
@@ -37,7 +36,7 @@ async def confirm(ctx: Context, arg: str) -> list[Reply]:
         return [ctx.reply("privacy_kept")]
     chat = ctx.chat
     erased = await privacy.erase_chat(ctx.db, chat.channel, chat.chat_id, ctx.clock.now())
-    chat.state, chat.state_data, chat.phone = "", {}, ""
+    chat.state, chat.state_data, chat.phone = State.IDLE.value, {}, ""
     logger.info("Chat %s:%s erased its data: %s", chat.channel, chat.chat_id, erased.counts)
     return [ctx.reply("privacy_done", remove_keyboard=True)]
 
@@ -45,4 +44,4 @@ async def confirm(ctx: Context, arg: str) -> list[Reply]:
 def register(router: Router) -> None:
     """Add /hapus (aliases /hapus_data, /delete_my_data) and its buttons."""
     router.command("hapus", "hapus_data", "delete_my_data", handler=ask)
-    router.button(VERB, confirm)
+    router.button(Verb.ERASE, confirm)

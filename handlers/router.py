@@ -13,12 +13,13 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 
 from bot.core.clock import Clock
-from bot.core.messages import Inbound, Reply, payload_of
+from bot.core.messages import Inbound, Reply, Verb, payload_of
 from bot.core.phone import normalize_phone
 from bot.core.ports import FileFetcher
 from bot.i18n import pick_language, t
 from bot.settings import Settings
 from handlers.context import Context
+from handlers.states import State
 from storage import chats
 from storage.db import Database
 
@@ -31,12 +32,13 @@ _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL
 
 
 class Router:
-    """Maps commands, button verbs and states to handlers."""
+    """Maps commands, button verbs and states to handlers: the one registry from a `Verb` (or
+    a command, or a `State`) to the code that handles it."""
 
     def __init__(self) -> None:
         self.commands: dict[str, CommandHandler] = {}
-        self.buttons: dict[str, CommandHandler] = {}
-        self.states: dict[str, StateHandler] = {}
+        self.buttons: dict[Verb, CommandHandler] = {}
+        self.states: dict[State, StateHandler] = {}
         self.fallbacks: list[Callable[[Context], Awaitable[list[Reply] | None]]] = []
         self.document: CommandHandler | None = None
 
@@ -45,13 +47,15 @@ class Router:
         for name in names:
             self.commands[name.lower()] = handler
 
-    def button(self, verb: str, handler: CommandHandler) -> None:
-        """Register a handler for button payloads 'verb' or 'verb:arg'."""
+    def button(self, verb: Verb, handler: CommandHandler) -> None:
+        """Register the handler for button payloads 'verb' or 'verb:arg' (one per verb)."""
+        if verb in self.buttons:
+            raise ValueError(f"button verb {verb!r} registered twice")
         self.buttons[verb] = handler
 
-    def state(self, name: str, handler: StateHandler) -> None:
-        """Register the handler for free text while a chat is in state `name`."""
-        self.states[name] = handler
+    def state(self, state: State, handler: StateHandler) -> None:
+        """Register the handler for free text while a chat is in `state`."""
+        self.states[state] = handler
 
     def on_document(self, handler: CommandHandler) -> None:
         """Register the handler for a document sent without a command caption."""
@@ -104,7 +108,8 @@ class Conversation:
         inbound = ctx.inbound
         if inbound.payload:
             verb, arg = payload_of(inbound.payload)
-            handler = self.router.buttons.get(verb)
+            known = Verb._value2member_map_.get(verb)
+            handler = self.router.buttons.get(known) if isinstance(known, Verb) else None
             return await handler(ctx, arg) if handler else [ctx.reply("stale_button")]
         text = inbound.text or ""
         if inbound.document is not None and self.router.document and not text.startswith("/"):
@@ -117,7 +122,7 @@ class Conversation:
             return await self.router.commands[name](ctx, arg)
         if (inbound.text or "").startswith("/"):
             return [] if inbound.is_group else [ctx.reply("not_understood")]
-        state_handler = self.router.states.get(ctx.chat.state)
+        state_handler = self.router.states.get(ctx.state)
         if state_handler is not None:
             return await state_handler(ctx)
         if inbound.is_group:  # groups chat among themselves: answer commands only

@@ -12,7 +12,8 @@ staff close it with /selesai (tallies) and the kit sync fills the recordings.
 from __future__ import annotations
 
 from bot.core.capacity import Slot, bookable_days, free_teams
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
+from bot.core.numbers import parse_number
 from bot.core.orders import OrderKind
 from bot.outreach import order_notices
 from bot.outreach.order_text import short_day
@@ -26,6 +27,7 @@ from storage.orders import OrderDraft
 from storage.schools import SchoolCount
 
 LIST_LINES = 10
+MAX_MONTHS = 120
 PROPOSED_DAYS = 3
 
 
@@ -33,7 +35,7 @@ async def list_schools(ctx: Context, arg: str) -> list[Reply]:
     """The ranking, with a button per school (staff only)."""
     if not await is_staff(ctx):
         return [ctx.reply("field_staff_only")]
-    months = int(arg) if arg.strip().isdigit() else ctx.settings.school_months
+    months = parse_number(arg, low=1, high=MAX_MONTHS) or ctx.settings.school_months
     found = await schools(ctx.db, ctx.clock.today(), months)
     if not found:
         return [ctx.reply("schools_none")]
@@ -42,8 +44,10 @@ async def list_schools(ctx: Context, arg: str) -> list[Reply]:
     lines += [ctx.t("schools_line", n=i, school=s.sekolah, count=s.to_record, soon=s.soon,
                     students=s.students) for i, s in shown]  # fmt: skip
     lines.append(ctx.t("schools_hint"))
-    buttons = [Button(title=f"{i}. {s.sekolah[:24]}", payload=f"sek:{school_key(s.sekolah)}")
-               for i, s in shown]  # fmt: skip
+    buttons = [
+        Button(title=f"{i}. {s.sekolah[:24]}", payload=payload(Verb.SCHOOL, school_key(s.sekolah)))
+        for i, s in shown
+    ]
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -62,7 +66,7 @@ async def school_button(ctx: Context, arg: str) -> list[Reply]:
     if school is None:
         return [ctx.reply("school_unknown")]
     people = await targets(ctx.db, ctx.clock.today(), school.sekolah)
-    plan = Button(title=ctx.t("btn_school_plan"), payload=f"sekp:{arg}")
+    plan = ctx.button("btn_school_plan", Verb.SCHOOL_PLAN, arg)
     reply = ctx.reply("school_detail", [plan], school=school.sekolah, count=len(people))
     reply.document = targets_csv(school.sekolah, people)
     return [reply]
@@ -78,7 +82,7 @@ async def plan_button(ctx: Context, arg: str) -> list[Reply]:
     today, cal = ctx.clock.today(), await calendar(ctx)
     horizon = ctx.settings.order_max_days
     days = bookable_days(today, cal, lead_days=1, max_days=horizon)
-    capacity = [t.capacity() for t in await teams.list_teams(ctx.db)]
+    capacity = [team.capacity() for team in await teams.list_teams(ctx.db)]
     booked = await visits.bookings(ctx.db, days[0], days[-1]) if days else []
     free = [d for d in days if free_teams(capacity, booked, d, Slot.PAGI)][:PROPOSED_DAYS]
     if not free:
@@ -101,5 +105,5 @@ async def plan_button(ctx: Context, arg: str) -> list[Reply]:
 def register(router: Router) -> None:
     """Add /sekolah and its buttons."""
     router.command("sekolah", "schools", handler=list_schools)
-    router.button("sek", school_button)
-    router.button("sekp", plan_button)
+    router.button(Verb.SCHOOL, school_button)
+    router.button(Verb.SCHOOL_PLAN, plan_button)

@@ -8,9 +8,8 @@ module only turns its outcomes into replies.
 
 from __future__ import annotations
 
-from datetime import date
-
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
+from bot.core.numbers import parse_id, parse_ymd, payload_args
 from bot.core.orders import Attempt
 from bot.office import orders as desk
 from bot.office.desk import Staff
@@ -53,7 +52,7 @@ def _lost(ctx: Context, claimed: Claimed) -> list[Reply]:
 async def schedule_button(ctx: Context, arg: str) -> list[Reply]:
     """Jadwalkan: the requester's dates where a team is free, with trip hints."""
     who, refused = await _staff(ctx)
-    order_id = _order_id(arg)
+    order_id = parse_id(arg)
     if who is None or order_id is None:
         return refused or [ctx.reply("stale_button")]
     choices = await desk.day_choices(ctx.office, who, order_id)
@@ -64,7 +63,7 @@ async def schedule_button(ctx: Context, arg: str) -> list[Reply]:
         Button(
             title=ctx.t("btn_day_left", day=short_day(ctx.lang, d.day), teams=d.free_teams,
                         left=d.recordings_left),
-            payload=f"sjd:{order.id}:{d.day:%Y%m%d}",
+            payload=payload(Verb.SCHEDULE_DAY, order.id, f"{d.day:%Y%m%d}"),
         )
         for d in choices.days
     ]  # fmt: skip
@@ -80,8 +79,8 @@ async def schedule_button(ctx: Context, arg: str) -> list[Reply]:
 async def day_button(ctx: Context, arg: str) -> list[Reply]:
     """'sjd:<order>:<yyyymmdd>': the free teams on that day and slot."""
     who, refused = await _staff(ctx)
-    parts = arg.split(":")
-    order_id, day = _order_id(arg), _day(parts[1]) if len(parts) == 2 else None
+    order_arg, day_arg = payload_args(arg, 2) or ("", "")
+    order_id, day = parse_id(order_arg), parse_ymd(day_arg)
     if who is None or order_id is None or day is None:
         return refused or [ctx.reply("stale_button")]
     choices = await desk.team_choices(ctx.office, who, order_id, day)
@@ -94,34 +93,21 @@ async def day_button(ctx: Context, arg: str) -> list[Reply]:
         Button(
             title=ctx.t("btn_team", name=o.team.name, per_slot=o.team.per_slot)
             + ("" if o.fits else " ⚠️"),
-            payload=f"sjt:{order.id}:{day:%Y%m%d}:{o.team.team_id}",
+            payload=payload(Verb.SCHEDULE_TEAM, order.id, f"{day:%Y%m%d}", o.team.team_id),
         )
         for o in choices.teams
     ]
     return [ctx.reply("choose_team", buttons, code=order.code, day=short_day(ctx.lang, day))]
 
 
-def _order_id(arg: str) -> int | None:
-    head = arg.split(":", 1)[0]
-    return int(head) if head.isdigit() else None
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None
-
-
 async def team_button(ctx: Context, arg: str) -> list[Reply]:
     """'sjt:<order>:<yyyymmdd>:<team>': schedule it (one winner, enforced by the database)."""
     who, refused = await _staff(ctx)
-    parts = arg.split(":")
-    day = _day(parts[1]) if len(parts) == 3 else None
-    order_id = _order_id(arg)
-    if who is None or order_id is None or day is None or not parts[2].isdigit():
+    order_arg, day_arg, team_arg = payload_args(arg, 3) or ("", "", "")
+    order_id, day, team_id = parse_id(order_arg), parse_ymd(day_arg), parse_id(team_arg)
+    if who is None or order_id is None or day is None or team_id is None:
         return refused or [ctx.reply("stale_button")]
-    request = ScheduleRequest(order_id=order_id, team_id=int(parts[2]), day=day)
+    request = ScheduleRequest(order_id=order_id, team_id=team_id, day=day)
     done = await desk.schedule(ctx.office, who, request)
     if done.outcome is not Attempt.DONE or done.order is None or done.visit is None:
         return [lost(ctx, done.outcome, done.order, done.holder)]
@@ -132,7 +118,7 @@ async def team_button(ctx: Context, arg: str) -> list[Reply]:
 async def reject_button(ctx: Context, arg: str) -> list[Reply]:
     """Tolak: common reasons as buttons, or free text with /tolak."""
     who, refused = await _staff(ctx)
-    order_id = _order_id(arg)
+    order_id = parse_id(arg)
     if who is None or order_id is None:
         return refused or [ctx.reply("stale_button")]
     claimed = await desk.claim(ctx.office, who, order_id)
@@ -140,8 +126,7 @@ async def reject_button(ctx: Context, arg: str) -> list[Reply]:
     if claimed.outcome is not Attempt.DONE or order is None:
         return _lost(ctx, claimed)
     buttons = [
-        Button(title=ctx.t(f"reject_{code}"), payload=f"str:{order.id}:{code}")
-        for code in RejectReason
+        ctx.button(f"reject_{code}", Verb.REJECT_REASON, order.id, code) for code in RejectReason
     ]
     return [ctx.reply("choose_reject_reason", buttons, code=order.code)]
 
@@ -149,7 +134,8 @@ async def reject_button(ctx: Context, arg: str) -> list[Reply]:
 async def reason_button(ctx: Context, arg: str) -> list[Reply]:
     """'str:<order>:<CODE>': reject with a common reason."""
     who, refused = await _staff(ctx)
-    order_id, code = _order_id(arg), arg.split(":")[-1]
+    order_arg, code = payload_args(arg, 2) or ("", "")
+    order_id = parse_id(order_arg)
     if who is None or order_id is None or code not in RejectReason.__members__:
         return refused or [ctx.reply("stale_button")]
     return await reject_order(ctx, who, order_id, ctx.t(f"reject_{code}"))
@@ -166,7 +152,7 @@ async def reject_order(ctx: Context, who: Staff, order_id: int, reason: str) -> 
 async def detail_button(ctx: Context, arg: str) -> list[Reply]:
     """Detail: the whole order (NIKs masked), its status and visit."""
     who, refused = await _staff(ctx)
-    order_id = _order_id(arg)
+    order_id = parse_id(arg)
     found = await desk.detail(ctx.office, order_id) if who and order_id is not None else None
     if found is None:
         return refused or [ctx.reply("stale_button")]
@@ -183,7 +169,7 @@ async def detail_button(ctx: Context, arg: str) -> list[Reply]:
 async def replan_button(ctx: Context, arg: str) -> list[Reply]:
     """'srs:<order>': take a scheduled order back to plan it again (reschedule request)."""
     who, refused = await _staff(ctx)
-    order_id = _order_id(arg)
+    order_id = parse_id(arg)
     if who is None or order_id is None:
         return refused or [ctx.reply("stale_button")]
     done = await desk.replan(ctx.office, who, order_id)
@@ -194,10 +180,10 @@ async def replan_button(ctx: Context, arg: str) -> list[Reply]:
 
 def register(router: Router) -> None:
     """Add this module's buttons."""
-    router.button("sj", schedule_button)
-    router.button("sjd", day_button)
-    router.button("sjt", team_button)
-    router.button("st", reject_button)
-    router.button("str", reason_button)
-    router.button("sd", detail_button)
-    router.button("srs", replan_button)
+    router.button(Verb.SCHEDULE, schedule_button)
+    router.button(Verb.SCHEDULE_DAY, day_button)
+    router.button(Verb.SCHEDULE_TEAM, team_button)
+    router.button(Verb.REJECT, reject_button)
+    router.button(Verb.REJECT_REASON, reason_button)
+    router.button(Verb.DETAIL, detail_button)
+    router.button(Verb.REPLAN, replan_button)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.messages import Reply
-from bot.core.orders import TALLY_FIELDS, Tallies
+from bot.core.numbers import parse_id, parse_number
+from bot.core.orders import MAX_TALLY, TALLY_FIELDS, Tallies
 from bot.office import teams as office_teams
 from bot.office import visits as office_visits
 from bot.office.desk import Staff
@@ -27,12 +28,13 @@ async def staff_cmd(ctx: Context, arg: str) -> list[Reply]:
     if not ctx.settings.is_admin(ctx.inbound.user_id):
         return [ctx.reply("admin_only")]
     verb, _, rest = arg.partition(" ")
-    user_id, _, name = rest.strip().partition(" ")
-    now = ctx.clock.now()
-    if verb in ("tambah", "add") and user_id.isdigit():
-        new = await teams.add_staff(ctx.db, user_id, name.strip(), actor(ctx), now)
+    typed_id, _, name = rest.strip().partition(" ")
+    number, now = parse_id(typed_id), ctx.clock.now()
+    user_id = str(number) if number is not None else ""
+    if verb in ("tambah", "add") and user_id:
+        new = await teams.add_staff(ctx.db, user_id, name.strip()[:80], actor(ctx), now)
         return [ctx.reply("staff_added" if new else "staff_renamed", user_id=user_id)]
-    if verb in ("hapus", "remove") and user_id.isdigit():
+    if verb in ("hapus", "remove") and user_id:
         gone = await teams.remove_staff(ctx.db, user_id, actor(ctx), now)
         return [ctx.reply("staff_removed" if gone else "staff_not_found", user_id=user_id)]
     if verb:
@@ -65,11 +67,11 @@ async def team_cmd(ctx: Context, arg: str) -> list[Reply]:
 
 
 async def _add_team(ctx: Context, who: Staff, words: list[str]) -> list[Reply]:
-    try:
-        name, kits = words[0], int(words[1])
-        per_kit = int(words[2]) if len(words) > 2 else None
-    except (IndexError, ValueError):
+    name, sizes = (words[0], words[1:3]) if words else ("", [])
+    numbers = [parse_number(w, low=1) for w in sizes]
+    if not numbers or None in numbers:
         return [ctx.reply("team_usage")]
+    kits, per_kit = numbers[0] or 0, numbers[1] if len(numbers) > 1 else None
     new = NewTeam(name=name, kits=kits, per_kit=per_kit, vehicle=" ".join(words[3:]))
     added = await office_teams.add_team(ctx.office, who, new)
     if added.outcome is TeamOutcome.NAME_TAKEN:
@@ -141,9 +143,11 @@ async def close_cmd(ctx: Context, arg: str) -> list[Reply]:
     if who is None:
         return [ctx.reply("staff_only")]
     words = arg.split()
-    if len(words) != 1 + len(TALLY_FIELDS) or not all(w.isdigit() for w in words[1:]):
+    counts = [parse_number(w, high=MAX_TALLY) for w in words[1:]]
+    numbers = [c for c in counts if c is not None]
+    if len(words) != 1 + len(TALLY_FIELDS) or len(numbers) != len(TALLY_FIELDS):
         return [ctx.reply("close_usage")]
-    tallies = Tallies(**dict(zip(TALLY_FIELDS, (int(w) for w in words[1:]), strict=True)))
+    tallies = Tallies(**dict(zip(TALLY_FIELDS, numbers, strict=True)))
     closed = await office_visits.close_by_code(ctx.office, who, words[0], tallies)
     if closed.order is None:
         return [ctx.reply("close_usage")]

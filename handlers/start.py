@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
 from bot.i18n import LANGUAGES, t
 from handlers.access import is_staff
 from handlers.context import Context
@@ -16,9 +16,9 @@ START_PAYLOADS: dict[str, str] = {}
 def menu(ctx: Context) -> list[Button]:
     """The main menu buttons."""
     return [
-        ctx.button("btn_status", "menu:status"),
-        ctx.button("btn_help", "menu:help"),
-        ctx.button("btn_language", "menu:lang"),
+        ctx.button("btn_status", Verb.MENU, "status"),
+        ctx.button("btn_help", Verb.MENU, "help"),
+        ctx.button("btn_language", Verb.MENU, "lang"),
     ]
 
 
@@ -51,8 +51,8 @@ async def language(ctx: Context, arg: str) -> list[Reply]:
     if arg.lower() in LANGUAGES:
         return await set_language(ctx, arg.lower())
     buttons = [
-        Button(title="Bahasa Indonesia", payload="lang:id"),
-        Button(title="English", payload="lang:en"),
+        Button(title="Bahasa Indonesia", payload=payload(Verb.LANGUAGE, "id")),
+        Button(title="English", payload=payload(Verb.LANGUAGE, "en")),
     ]
     return [ctx.reply("choose_language", buttons)]
 
@@ -93,6 +93,6 @@ def register(router: Router) -> None:
         handler = router.commands.get(arg)
         return await handler(ctx, "") if handler else [ctx.reply("stale_button")]
 
-    router.button("menu", menu_button)
-    router.button("lang", set_language)
-    router.button("cancel", cancel)
+    router.button(Verb.MENU, menu_button)
+    router.button(Verb.LANGUAGE, set_language)
+    router.button(Verb.CANCEL, cancel)

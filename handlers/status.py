@@ -7,21 +7,20 @@ import logging
 from datetime import timedelta
 
 from bot.core.clock import from_iso
-from bot.core.messages import Button, ButtonKind, Reply
+from bot.core.messages import Button, ButtonKind, Reply, Verb, payload
 from bot.core.nik import age_on, clean_number, looks_like_number16, mask, parse_kk, parse_nik
+from bot.core.numbers import parse_number
 from bot.core.phone import same_phone
 from bot.core.status import WAJIB_KTP_AGE, Status, seventeenth_birthday
 from bot.errors import NikError
 from bot.i18n import format_date, status_text
 from handlers.context import Context
 from handlers.router import Router
+from handlers.states import State
 from storage import chats
 from storage.residents import Resident, get_resident, get_residents
 
 logger = logging.getLogger(__name__)
-
-ASK_NIK = "status.nik"
-ASK_KK = "status.kk"
 
 
 async def status(ctx: Context, arg: str) -> list[Reply]:
@@ -35,7 +34,7 @@ async def status(ctx: Context, arg: str) -> list[Reply]:
     if niks:
         await ctx.clear_state()
         residents = await get_residents(ctx.db, niks)
-        return [_status_reply(ctx, residents, [ctx.button("btn_add_other", "status:add")])]
+        return [_status_reply(ctx, residents, [_add_other(ctx)])]
     return await ask_nik(ctx, "")
 
 
@@ -51,11 +50,18 @@ async def ask_nik(ctx: Context, arg: str) -> list[Reply]:
     """Ask for the NIK (also the 'Cek NIK lain' button)."""
     if ctx.chat.is_group:
         return [ctx.reply("private_only")]
-    locked = await _locked_until(ctx)
-    if locked:
-        return [ctx.reply("locked", until=locked)]
-    await ctx.set_state(ASK_NIK)
-    return [ctx.reply("ask_nik", [ctx.button("btn_cancel", "cancel")])]
+    if locked := await _locked_out(ctx):
+        return [locked]
+    await ctx.set_state(State.STATUS_NIK)
+    return [ctx.reply("ask_nik", [_cancel(ctx)])]
+
+
+def _cancel(ctx: Context) -> Button:
+    return ctx.button("btn_cancel", Verb.CANCEL)
+
+
+def _add_other(ctx: Context) -> Button:
+    return ctx.button("btn_add_other", Verb.STATUS, "add")
 
 
 async def on_nik(ctx: Context) -> list[Reply]:
@@ -66,23 +72,21 @@ async def on_nik(ctx: Context) -> list[Reply]:
 
 
 async def _take_nik(ctx: Context, text: str, kk_text: str | None) -> list[Reply]:
-    locked = await _locked_until(ctx)
-    if locked:
-        await ctx.clear_state()
-        return [ctx.reply("locked", until=locked)]
+    if locked := await _locked_out(ctx):
+        return [locked]
     try:
         nik = parse_nik(text, ctx.clock.today()).nik
     except NikError as exc:
-        await ctx.set_state(ASK_NIK)
+        await ctx.set_state(State.STATUS_NIK)
         return [ctx.reply(exc.key)]
     if ctx.inbound.phone:  # the platform vouches for the sender's number (WhatsApp)
         resident = await get_resident(ctx.db, nik)
         if resident and same_phone(ctx.inbound.phone, resident.no_hp):
             return await _verified(ctx, resident)
-    await ctx.set_state(ASK_KK, nik=nik)
+    await ctx.set_state(State.STATUS_KK, nik=nik)
     if kk_text is not None:
         return await _take_kk(ctx, nik, kk_text)
-    cancel = ctx.button("btn_cancel", "cancel")
+    cancel = _cancel(ctx)
     if ctx.inbound.phone:  # the number is already known (and did not match): KK only
         return [ctx.reply("ask_kk", [cancel])]
     share = Button(title=ctx.t("btn_share_phone"), kind=ButtonKind.SHARE_CONTACT)
@@ -98,7 +102,7 @@ async def on_kk(ctx: Context) -> list[Reply]:
             return [ctx.reply("contact_not_own")]
         return await _verify(ctx, nik, phone=contact.phone)
     text = ctx.inbound.text or ""
-    if looks_like_number16(text) or text.strip().isdigit():
+    if looks_like_number16(text) or parse_number(text) is not None:
         return await _take_kk(ctx, nik, text)
     return [ctx.reply("kk_not_16_digits")]
 
@@ -114,10 +118,8 @@ async def _take_kk(ctx: Context, nik: str, text: str) -> list[Reply]:
 async def _verify(
     ctx: Context, nik: str, *, kk: str | None = None, phone: str | None = None
 ) -> list[Reply]:
-    locked = await _locked_until(ctx)
-    if locked:
-        await ctx.clear_state()
-        return [ctx.reply("locked", until=locked, remove_keyboard=True)]
+    if locked := await _locked_out(ctx):
+        return [locked]
     resident = await get_resident(ctx.db, nik)
     ok = resident is not None and (
         (kk is not None and kk == resident.no_kk)
@@ -133,9 +135,8 @@ async def _failed(ctx: Context, nik: str) -> list[Reply]:
     now = ctx.clock.now()
     await chats.record_verify_failure(ctx.db, ctx.chat.channel, ctx.chat.chat_id, now)
     logger.info("Verification failed for NIK %s in %s chat", mask(nik), ctx.chat.channel)
-    locked = await _locked_until(ctx)
-    if locked:
-        return [ctx.reply("locked", until=locked, remove_keyboard=True)]
+    if locked := await _locked_out(ctx):
+        return [locked]
     failures = await _recent_failures(ctx)
     left = ctx.settings.verify_max_failures - len(failures)
     return [ctx.reply("no_match", remove_keyboard=True, left=left)]
@@ -155,7 +156,7 @@ async def _verified(ctx: Context, resident: Resident) -> list[Reply]:
     )
     logger.info("Chat verified for NIK %s on %s", mask(resident.nik), ctx.chat.channel)
     note = ctx.t("linked_note") if linked else ctx.t("link_cap", cap=s.max_linked_residents)
-    reply = _status_reply(ctx, [resident], [ctx.button("btn_add_other", "status:add")])
+    reply = _status_reply(ctx, [resident], [_add_other(ctx)])
     reply.text += "\n\n" + note
     reply.remove_keyboard = True
     return [reply]
@@ -192,6 +193,17 @@ async def _recent_failures(ctx: Context) -> list[str]:
     )
 
 
+async def _locked_out(ctx: Context) -> Reply | None:
+    """THE lock-out check: after VERIFY_MAX_FAILURES failed checks within the window, the
+    reply saying until when (a status flow in progress ends); None while the chat may check."""
+    until = await _locked_until(ctx)
+    if until is None:
+        return None
+    if ctx.state.flow == State.STATUS_NIK.flow:
+        await ctx.clear_state()
+    return ctx.reply("locked", until=until, remove_keyboard=True)
+
+
 async def _locked_until(ctx: Context) -> str | None:
     """Local time ('14:05', or '29 November 2026 14:05') the lock-out ends; None when free."""
     failures = await _recent_failures(ctx)
@@ -221,11 +233,11 @@ async def forget(ctx: Context, arg: str) -> list[Reply]:
     buttons = [
         Button(
             title=f"{(r.nama or '-').split()[0][:12]} {r.nik[-4:]}",
-            payload=f"forget:{forget_token(r.nik)}",
+            payload=payload(Verb.FORGET, forget_token(r.nik)),
         )
         for r in residents
     ]
-    buttons.append(ctx.button("btn_forget_all", "forget:all"))
+    buttons.append(ctx.button("btn_forget_all", Verb.FORGET, "all"))
     return [ctx.reply("forget_choose", buttons)]
 
 
@@ -255,8 +267,8 @@ def register(router: Router) -> None:
     """Add this module's commands, buttons and states."""
     router.command("status", "cek", "check", handler=status)
     router.command("lupakan", "forget", handler=forget)
-    router.button("status", ask_nik)
-    router.button("forget", forget_button)
-    router.state(ASK_NIK, on_nik)
-    router.state(ASK_KK, on_kk)
+    router.button(Verb.STATUS, ask_nik)
+    router.button(Verb.FORGET, forget_button)
+    router.state(State.STATUS_NIK, on_nik)
+    router.state(State.STATUS_KK, on_kk)
     router.fallback(nik_fallback)

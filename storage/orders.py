@@ -157,6 +157,15 @@ async def get_order(db: Database, order_id: int) -> Order | None:
     return found[0] if found else None
 
 
+async def order_of_chat(db: Database, order_id: int, channel: str, chat_id: str) -> Order | None:
+    """One order by id, only when this chat placed it (the requester's buttons)."""
+    rows = await db.fetchall(
+        f"{_ORDER} WHERE id = ? AND channel = ? AND chat_id = ?", (order_id, channel, chat_id)
+    )
+    found = await _complete(db, rows)
+    return found[0] if found else None
+
+
 async def find_order(db: Database, code: str) -> Order | None:
     """One order by code (any case)."""
     rows = await db.fetchall(f"{_ORDER} WHERE code = ?", (code.strip().upper(),))

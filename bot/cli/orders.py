@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, open_app
-from bot.core.orders import Tallies
+from bot.core.numbers import parse_number
+from bot.core.orders import MAX_TALLY, Tallies
 from bot.errors import ConfigError, JemputError
 from bot.i18n import t
 from bot.office import teams as office_teams
@@ -53,7 +54,7 @@ def add_order_commands(sub: _Sub) -> None:
     close = visit.add_parser("close", help="record a visit's results")
     close.add_argument("code", help="order code, e.g. JB-2026-0042")
     for name in ("terekam", "gagal", "tidak-hadir", "sudah-punya", "belum-16"):
-        close.add_argument(f"--{name}", type=int, default=0)
+        close.add_argument(f"--{name}", type=_tally, default=0, metavar="N")
     close.set_defaults(func=cmd_visit_close)
 
     log = sub.add_parser("audit", help="the audit trail, newest first")
@@ -65,6 +66,14 @@ def add_order_commands(sub: _Sub) -> None:
     make.add_argument("--kelurahan", required=True, help="kelurahan name, e.g. Bacang")
     make.add_argument("--out", type=Path, default=Path("."), help="output folder")
     make.set_defaults(func=cmd_poster)
+
+
+def _tally(text: str) -> int:
+    """A tally on the command line: 0 … MAX_TALLY."""
+    number = parse_number(text, high=MAX_TALLY)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to {MAX_TALLY}")
+    return number
 
 
 def _operator() -> Staff:

@@ -90,7 +90,7 @@ def free_teams(
 ) -> list[TeamCapacity]:
     """Teams with no visit in this slot (none at all on a day without slots is the caller's)."""
     busy = {b.team_id for b in bookings if b.day == day and b.slot == slot}
-    return [t for t in teams if t.team_id not in busy]
+    return [team for team in teams if team.team_id not in busy]
 
 
 def slot_left(
@@ -98,7 +98,7 @@ def slot_left(
 ) -> tuple[int, int]:
     """(free teams, recordings they can still do) in one slot."""
     free = free_teams(teams, bookings, day, slot)
-    return len(free), sum(t.per_slot for t in free)
+    return len(free), sum(team.per_slot for team in free)
 
 
 def is_slot_full(

@@ -88,6 +88,48 @@ class Reply(BaseModel):
     remove_keyboard: bool = False  # drop a reply keyboard (e.g. the share-contact button)
 
 
+class Verb(StrEnum):
+    """The first word of every button payload ('sjd:42:20261201'), named once.
+
+    A button is built with `payload(Verb.X, …)` and handled by the one handler registered for
+    `Verb.X` on the Router (`handlers.router`); the values stay short because Telegram allows
+    64 bytes of callback data.
+    """
+
+    MENU = "menu"  # a main-menu button: runs the command it names
+    LANGUAGE = "lang"
+    CANCEL = "cancel"
+    STATUS = "status"  # check another NIK
+    FORGET = "forget"  # /lupakan: which linked resident
+    ERASE = "hapus"  # /hapus: confirm erasing the chat's data
+    OFFICIAL = "off"  # /pengurus registration steps
+    APPROVE_OFFICIAL = "offok"
+    REJECT_OFFICIAL = "offno"
+    ORDER = "ord"  # /pesan steps
+    MY_ORDER = "myo"  # /pesananku: cancel, reschedule
+    SCHEDULE = "sj"  # staff: Jadwalkan → the days on offer
+    SCHEDULE_DAY = "sjd"  # a day → the free teams
+    SCHEDULE_TEAM = "sjt"  # a team → scheduled
+    REJECT = "st"  # staff: Tolak → the common reasons
+    REJECT_REASON = "str"
+    DETAIL = "sd"
+    REPLAN = "srs"  # take a scheduled order back to plan it again
+    SCHOOL = "sek"  # /sekolah: a school's target list
+    SCHOOL_PLAN = "sekp"
+
+
+#: Telegram's limit on callback data.
+MAX_PAYLOAD_BYTES = 64
+
+
+def payload(verb: Verb, *args: object) -> str:
+    """'verb:arg1:arg2'; raises ValueError when it would not fit Telegram's 64 bytes."""
+    text = ":".join([verb.value, *(str(a) for a in args)])
+    if len(text.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload over {MAX_PAYLOAD_BYTES} bytes: {text[:20]}…")
+    return text
+
+
 def payload_of(button_payload: str) -> tuple[str, str]:
     """Split 'verb:arg' payloads; ('verb', '') when there is no argument."""
     verb, _, arg = button_payload.partition(":")

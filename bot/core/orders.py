@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.errors import IllegalTransition
 
@@ -122,14 +122,20 @@ class OfficialStatus(StrEnum):
     DITOLAK = "DITOLAK"
 
 
+#: The largest count staff may type or tap into a tally field (a visit records at most a few
+#: hundred people); kit syncs may recount `terekam` beyond it.
+MAX_TALLY = 9999
+_Count = Annotated[int, Field(ge=0)]
+
+
 class Tallies(BaseModel):
     """The results of a visit, as staff count them."""
 
-    terekam: int = 0
-    gagal: int = 0
-    tidak_hadir: int = 0
-    sudah_punya: int = 0
-    belum_16: int = 0
+    terekam: _Count = 0
+    gagal: _Count = 0
+    tidak_hadir: _Count = 0
+    sudah_punya: _Count = 0
+    belum_16: _Count = 0
 
 
 #: The tally fields in the order staff type them (`/selesai KODE t g th sp b16`).

@@ -188,7 +188,7 @@ async def day_choices(office: Office, staff: Staff, order_id: int) -> DayChoices
     days = [d for d in order.dates if d > today and cal.has_slots(d)]
     if not days:
         return DayChoices(claimed)
-    capacity = [t.capacity() for t in await teams.list_teams(office.db)]
+    capacity = [team.capacity() for team in await teams.list_teams(office.db)]
     booked = await visits.bookings(office.db, min(days), max(days))
     options = []
     for day in days:
@@ -218,9 +218,9 @@ async def team_choices(office: Office, staff: Staff, order_id: int, day: date) -
     order = claimed.order
     if day not in order.dates:
         return TeamChoices(Claimed(Attempt.INVALID, order))
-    capacity = [t.capacity() for t in await teams.list_teams(office.db)]
+    capacity = [team.capacity() for team in await teams.list_teams(office.db)]
     free = free_teams(capacity, await visits.bookings(office.db, day, day), day, order.slot)
-    options = [TeamOption(t, t.per_slot >= order.participants) for t in free]
+    options = [TeamOption(team, team.per_slot >= order.participants) for team in free]
     return TeamChoices(claimed, day, options)
 
 

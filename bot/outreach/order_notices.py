@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.messages import Button, Reply
+from bot.core.messages import Button, Reply, Verb, payload
 from bot.i18n import t
 from bot.outreach import notify
 from bot.outreach.order_text import long_day, slot_text, summary, tallies_text
@@ -18,9 +18,9 @@ from storage.visits import Visit
 def staff_buttons(lang: str, order_id: int) -> list[Button]:
     """Jadwalkan / Tolak / Detail under an order in the staff group."""
     return [
-        Button(title=t(lang, "btn_schedule"), payload=f"sj:{order_id}"),
-        Button(title=t(lang, "btn_reject"), payload=f"st:{order_id}"),
-        Button(title=t(lang, "btn_detail"), payload=f"sd:{order_id}"),
+        Button(title=t(lang, "btn_schedule"), payload=payload(Verb.SCHEDULE, order_id)),
+        Button(title=t(lang, "btn_reject"), payload=payload(Verb.REJECT, order_id)),
+        Button(title=t(lang, "btn_detail"), payload=payload(Verb.DETAIL, order_id)),
     ]
 
 
