@@ -32,6 +32,7 @@ from handlers import (
     staff_admin,
     start,
     status,
+    tallies,
     uploads,
 )
 from handlers.router import Conversation, Router
@@ -55,7 +56,8 @@ async def load_areas(db: Database, path: Path, city: str) -> int:
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
     router = Router()
-    for module in (start, status, outreach, officials, orders, my_orders, staff, staff_admin):
+    for module in (start, status, outreach, officials, orders, my_orders, staff, staff_admin,
+                   tallies):  # fmt: skip
         module.register(router)
     for field_module in (reports, schools, uploads, privacy):  # field results, /hapus
         field_module.register(router)

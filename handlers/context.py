@@ -55,6 +55,18 @@ class Context:
             text=self.t(key, **values), buttons=buttons or [], remove_keyboard=remove_keyboard
         )
 
+    def in_place(self, reply: Reply) -> Reply:
+        """`reply` replacing the message whose button was pressed (an edit on Telegram); as
+        it is when the message came from typing."""
+        pressed = self.inbound.payload is not None and self.inbound.message_id is not None
+        return reply.model_copy(update={"replaces": self.inbound.message_id}) if pressed else reply
+
+    def spent_buttons(self) -> list[Reply]:
+        """Take the buttons off the message whose button was pressed (it keeps its text);
+        nothing when the message came from typing."""
+        pressed = self.inbound.payload is not None and self.inbound.message_id is not None
+        return [self.in_place(Reply(text=""))] if pressed else []
+
     def button(self, key: str, verb: Verb, *args: object) -> Button:
         """A button titled with the text for `key` that presses `verb` with `args`."""
         return Button(title=self.t(key), payload=payload(verb, *args))

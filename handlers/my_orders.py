@@ -100,7 +100,7 @@ async def _cancel(ctx: Context, order: Order) -> list[Reply]:
     await order_notices.notify_staff_text(
         ctx.db, ctx.settings, text, f"order-cancel:{order.id}", now
     )
-    return [ctx.reply("cancel_done", code=order.code)]
+    return [*ctx.spent_buttons(), ctx.reply("cancel_done", code=order.code)]
 
 
 async def _reschedule(ctx: Context, order: Order) -> list[Reply]:

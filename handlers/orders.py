@@ -57,15 +57,15 @@ async def order_button(ctx: Context, arg: str) -> list[Reply]:
     if state.flow != State.ORDER_KIND.flow:
         return [ctx.reply("stale_button")]
     if step == OrderStep.SKIP_PIN and state is State.ORDER_PIN:
-        return await show_calendar(ctx, 0)
+        return [ctx.in_place(r) for r in await show_calendar(ctx, 0)]
     page = parse_number(value, high=MAX_PAGE)
-    if step == OrderStep.PAGE and page is not None:
-        return await show_calendar(ctx, page)
+    if step == OrderStep.PAGE and page is not None and state is State.ORDER_DATES:
+        return [ctx.in_place(r) for r in await show_calendar(ctx, page)]
     day = parse_ymd(value)
     if step == OrderStep.DAY and state is State.ORDER_DATES and day is not None:
         return await _toggle_day(ctx, day)
     if step == OrderStep.DATES_DONE and state is State.ORDER_DATES:
-        return await _dates_done(ctx)
+        return [ctx.in_place(r) for r in await _dates_done(ctx)]
     if step == OrderStep.SLOT and state is State.ORDER_SLOT and value in Slot.__members__:
         return await _take_slot(ctx, Slot(value))
     return await order_details.detail_button(ctx, step, value)
@@ -176,18 +176,21 @@ async def on_date_text(ctx: Context) -> list[Reply]:
 
 
 async def _toggle_day(ctx: Context, day: date) -> list[Reply]:
+    """Tick or untick a day; the calendar updates in place (a refused day: why, then the
+    calendar again, so it stays the latest question)."""
     chosen: list[str] = list(ctx.chat.state_data.get("dates", []))
+    page = int(ctx.chat.state_data.get("page", 0))
+    refused: list[Reply] = []
     if day.isoformat() in chosen:
         chosen.remove(day.isoformat())
+    elif problem := await _day_problem(ctx, day):
+        refused = [ctx.reply(problem, date=short_day(ctx.lang, day))]
+    elif len(chosen) >= MAX_DATES:
+        refused = [ctx.reply("dates_max", max=MAX_DATES)]
     else:
-        problem = await _day_problem(ctx, day)
-        if problem:
-            return [ctx.reply(problem, date=short_day(ctx.lang, day))]
-        if len(chosen) >= MAX_DATES:
-            return [ctx.reply("dates_max", max=MAX_DATES)]
         chosen = sorted([*chosen, day.isoformat()])
     await ctx.set_state(State.ORDER_DATES, **{**ctx.chat.state_data, "dates": chosen})
-    return await show_calendar(ctx, int(ctx.chat.state_data.get("page", 0)))
+    return refused + [ctx.in_place(r) for r in await show_calendar(ctx, page)]
 
 
 async def _day_problem(ctx: Context, day: date) -> str | None:
@@ -204,8 +207,12 @@ async def _dates_done(ctx: Context) -> list[Reply]:
     if not ctx.chat.state_data.get("dates"):
         return await show_calendar(ctx, 0)
     await ctx.set_state(State.ORDER_SLOT, **ctx.chat.state_data)
+    return [_slot_picker(ctx)]
+
+
+def _slot_picker(ctx: Context) -> Reply:
     buttons = [ctx.button(f"slot_{s.value}", Verb.ORDER, OrderStep.SLOT, s) for s in Slot]
-    return [ctx.reply("ask_slot", buttons)]
+    return ctx.reply("ask_slot", buttons)
 
 
 async def _take_slot(ctx: Context, slot: Slot) -> list[Reply]:
@@ -216,12 +223,14 @@ async def _take_slot(ctx: Context, slot: Slot) -> list[Reply]:
     booked = await visits.bookings(ctx.db, min(days), max(days)) if days else []
     free = [d for d in days if not is_slot_full(capacity, booked, d, slot, cal)]
     if not free:
-        return [ctx.reply("slot_full", slot=ctx.t(f"slot_{slot.value}"))]
+        full = ctx.reply("slot_full", slot=ctx.t(f"slot_{slot.value}"))
+        return [full, ctx.in_place(_slot_picker(ctx))]
     data = {**ctx.chat.state_data, "slot": slot.value, "dates": [d.isoformat() for d in free]}
     await ctx.set_state(State.ORDER_SLOT, **data)
     dropped = [short_day(ctx.lang, d) for d in days if d not in free]
     replies = [ctx.reply("slot_dropped_days", days=", ".join(dropped))] if dropped else []
-    return replies + await order_details.after_slot(ctx)
+    # the slot picker keeps its question and loses its buttons; the next question follows
+    return [*ctx.spent_buttons(), *replies, *await order_details.after_slot(ctx)]
 
 
 def register(router: Router) -> None:

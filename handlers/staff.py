@@ -2,8 +2,10 @@
 
 Every press is authorised by who pressed it. The first staff member to press Jadwalkan or
 Tolak claims the order in the database; the others are told who is handling it, and a second
-press after the order was handled changes nothing. The work is `bot.office.orders`'; this
-module only turns its outcomes into replies.
+press after the order was handled changes nothing. The winner's pickers update in place (day
+picker → team picker → the record); answers to the others are new messages, so a shared
+picker in the group is never taken from the staff member using it. The work is
+`bot.office.orders`'; this module only turns its outcomes into replies.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ async def day_button(ctx: Context, arg: str) -> list[Reply]:
         )
         for o in choices.teams
     ]
-    return [ctx.reply("choose_team", buttons, code=order.code, day=short_day(ctx.lang, day))]
+    picker = ctx.reply("choose_team", buttons, code=order.code, day=short_day(ctx.lang, day))
+    return [ctx.in_place(picker)]  # the day picker becomes the team picker
 
 
 async def team_button(ctx: Context, arg: str) -> list[Reply]:
@@ -112,7 +115,8 @@ async def team_button(ctx: Context, arg: str) -> list[Reply]:
     if done.outcome is not Attempt.DONE or done.order is None or done.visit is None:
         return [lost(ctx, done.outcome, done.order, done.holder)]
     line = visit_line(ctx.lang, done.visit)
-    return [ctx.reply("staff_scheduled", code=done.order.code, line=line, by=who.name)]
+    scheduled = ctx.reply("staff_scheduled", code=done.order.code, line=line, by=who.name)
+    return [ctx.in_place(scheduled)]  # the team picker becomes the record
 
 
 async def reject_button(ctx: Context, arg: str) -> list[Reply]:
@@ -146,7 +150,8 @@ async def reject_order(ctx: Context, who: Staff, order_id: int, reason: str) -> 
     done = await desk.reject(ctx.office, who, order_id, reason)
     if done.outcome is not Attempt.DONE or done.order is None:
         return [lost(ctx, done.outcome, done.order, done.holder)]
-    return [ctx.reply("staff_rejected", code=done.order.code, reason=done.reason, by=who.name)]
+    rejected = ctx.reply("staff_rejected", code=done.order.code, reason=done.reason, by=who.name)
+    return [ctx.in_place(rejected)]  # a pressed reason picker becomes the record
 
 
 async def detail_button(ctx: Context, arg: str) -> list[Reply]:

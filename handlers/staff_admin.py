@@ -1,5 +1,5 @@
-"""Staff commands: /staf (admins), /tim, /jadwal [date|minggu], /tolak CODE reason,
-/selesai CODE terekam gagal tidak_hadir sudah_punya belum_16."""
+"""Staff commands: /staf (admins), /tim, /jadwal [date|minggu], /tolak CODE reason
+(/selesai is `handlers.tallies`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from datetime import timedelta
 
 from bot.core.messages import Reply
 from bot.core.numbers import parse_id, parse_number
-from bot.core.orders import MAX_TALLY, TALLY_FIELDS, Tallies
 from bot.office import teams as office_teams
 from bot.office import visits as office_visits
 from bot.office.desk import Staff
 from bot.office.orders import REASON_MAX, REASON_MIN
 from bot.office.teams import NewTeam, TeamOutcome
-from bot.office.visits import CLOSE_KEYS, Plan
+from bot.office.visits import Plan
 from bot.outreach.order_text import short_day, visit_line
 from handlers.access import actor, is_staff, staff
 from handlers.context import Context
@@ -137,27 +136,9 @@ async def reject_cmd(ctx: Context, arg: str) -> list[Reply]:
     return await reject_order(ctx, who, order.id, reason.strip()[:REASON_MAX])
 
 
-async def close_cmd(ctx: Context, arg: str) -> list[Reply]:
-    """/selesai JB-2026-0042 30 2 5 1 0: close a visit with its tallies."""
-    who = await staff(ctx)
-    if who is None:
-        return [ctx.reply("staff_only")]
-    words = arg.split()
-    counts = [parse_number(w, high=MAX_TALLY) for w in words[1:]]
-    numbers = [c for c in counts if c is not None]
-    if len(words) != 1 + len(TALLY_FIELDS) or len(numbers) != len(TALLY_FIELDS):
-        return [ctx.reply("close_usage")]
-    tallies = Tallies(**dict(zip(TALLY_FIELDS, numbers, strict=True)))
-    closed = await office_visits.close_by_code(ctx.office, who, words[0], tallies)
-    if closed.order is None:
-        return [ctx.reply("close_usage")]
-    return [ctx.reply(CLOSE_KEYS[closed.outcome], code=closed.order.code)]
-
-
 def register(router: Router) -> None:
     """Add this module's commands."""
     router.command("staf", "staff", handler=staff_cmd)
     router.command("tim", "team", handler=team_cmd)
     router.command("jadwal", "plan", handler=plan_cmd)
     router.command("tolak", "reject", handler=reject_cmd)
-    router.command("selesai", "close", handler=close_cmd)

@@ -138,8 +138,11 @@ async def get_contact(db: Database, chat_id: str) -> Contact | None:
 
 
 async def set_choices(db: Database, chat_id: str, payloads: list[str], now: datetime) -> None:
-    """Remember numbered choices just offered to a chat (replacing older ones)."""
+    """Remember numbered choices just offered to a chat (replacing older ones; none: forget)."""
     async with db.write() as conn:
+        if not payloads:
+            await conn.execute("DELETE FROM wa_choices WHERE chat_id = ?", (chat_id,))
+            return
         await conn.execute(
             "INSERT INTO wa_choices (chat_id, payloads, offered_at) VALUES (?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET payloads = excluded.payloads,"

@@ -7,7 +7,12 @@ unprocessed are handled first and polling resumes after the highest stored id, s
 server delivers twice is handled once. PTB's `Application`/`Updater` are not used: their polling
 confirms updates before handlers run (at-most-once).
 
-This is the only module that imports `telegram`.
+A `Reply` that `replaces` an earlier message becomes an edit of it (editMessageText, or
+editMessageReplyMarkup when only its buttons change); "message is not modified" counts as done,
+and a message Telegram will not edit any more is sent anew.
+
+This module and the other `bot.channels` modules are the only ones that import a messaging
+library (import-linter checks it).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 import re
 import warnings
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -59,6 +64,7 @@ from bot.core.messages import (
     Reply,
     SharedContact,
 )
+from bot.core.numbers import parse_id
 from bot.core.ports import NoPacer, Pacer
 from bot.errors import (
     ChannelError,
@@ -103,11 +109,13 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message: text or a document, with at most one reply markup."""
+    """One Telegram message: text or a document, with at most one reply markup; with
+    `replaces`, an edit of that earlier message instead."""
 
     text: str = ""
     markup: Markup | None = None
     document: Document | None = None
+    replaces: int | None = None
 
 
 class TelegramChannel:
@@ -302,6 +310,8 @@ class TelegramChannel:
         message_id: str | None = None
         for out in render(reply, private=not chat_id.startswith("-")):
             sent = await self._post(chat_id, out)
+            if sent is None:
+                continue
             if message_id is None or not isinstance(out.markup, ReplyKeyboardMarkup):
                 message_id = str(sent.message_id)
         if message_id is None:
@@ -340,8 +350,10 @@ class TelegramChannel:
         logger.warning("Gave up on a reply to chat %s after %s attempts", chat_id, attempt)
         return False
 
-    async def _post(self, chat_id: str, out: Outgoing) -> Message:
-        """sendMessage or sendDocument, with PTB errors mapped to `bot.errors`."""
+    async def _post(self, chat_id: str, out: Outgoing) -> Message | None:
+        """sendMessage, sendDocument or an edit, with PTB errors mapped to `bot.errors`."""
+        if out.replaces is not None:
+            return await self._edit(chat_id, out)
         try:
             if out.document is None:
                 return await self.bot.send_message(chat_id, out.text, reply_markup=out.markup)
@@ -350,6 +362,33 @@ class TelegramChannel:
             )
         except TelegramError as exc:
             raise channel_error(exc) from exc
+
+    async def _edit(self, chat_id: str, out: Outgoing) -> Message | None:
+        """editMessageText (editMessageReplyMarkup without text); unchanged content is done; a
+        message Telegram will not edit (too old, gone, not text) is sent anew."""
+        assert out.replaces is not None
+        markup = out.markup if isinstance(out.markup, InlineKeyboardMarkup) else None
+        try:
+            if out.text:
+                edited = await self.bot.edit_message_text(
+                    out.text, chat_id=chat_id, message_id=out.replaces, reply_markup=markup
+                )
+            else:
+                edited = await self.bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=out.replaces, reply_markup=markup
+                )
+        except BadRequest as exc:
+            error = channel_error(exc)
+            if isinstance(error, ChatUnreachable):
+                raise error from exc
+            if "not modified" in exc.message.lower():
+                return None
+            logger.info("Could not edit message %s in chat %s (%s)%s", out.replaces, chat_id,
+                        exc.message, ": sending anew" if out.text else "")  # fmt: skip
+            return await self._post(chat_id, replace(out, replaces=None)) if out.text else None
+        except TelegramError as exc:
+            raise channel_error(exc) from exc
+        return edited if isinstance(edited, Message) else None
 
 
 def _make_bot(settings: Settings) -> Bot:
@@ -478,8 +517,12 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     button (private chats only) becomes a reply keyboard: on the text when there are no inline
     buttons, else on a short second message. `remove_keyboard` removes a reply keyboard: on the
     last message, or — when that carries inline buttons — on the first of two messages (split
-    at the last paragraph; a one-paragraph text keeps the reply keyboard).
+    at the last paragraph; a one-paragraph text keeps the reply keyboard). A reply that
+    `replaces` an earlier message is one edit of it when it fits one (see `_as_edit`).
     """
+    edit = _as_edit(reply)
+    if edit is not None:
+        return [edit]
     inline = inline_keyboard(reply.buttons)
     share = _share_keyboard(reply.buttons) if private else None
     chunks = split_text(reply.text)
@@ -499,6 +542,22 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     if reply.document is not None:
         out.append(Outgoing(document=reply.document))
     return out
+
+
+def _as_edit(reply: Reply) -> Outgoing | None:
+    """The edit standing for a reply that replaces one of our messages, when one edit can carry
+    it: one text message (or none: buttons only) with inline buttons, no document, no reply
+    keyboard to show or remove. None: send it as new messages."""
+    message_id = parse_id(reply.replaces)
+    if message_id is None or reply.document is not None or reply.remove_keyboard:
+        return None
+    if any(b.kind is ButtonKind.SHARE_CONTACT for b in reply.buttons):
+        return None
+    chunks = split_text(reply.text)
+    if len(chunks) > 1:
+        return None
+    text = chunks[0] if chunks else ""
+    return Outgoing(text=text, markup=inline_keyboard(reply.buttons), replaces=message_id)
 
 
 def inline_keyboard(buttons: list[Button]) -> InlineKeyboardMarkup | None:

@@ -67,7 +67,14 @@ class WhatsAppSender:
         return self.clock.now() - from_iso(chat.last_inbound_at) < WINDOW
 
     async def send_reply(self, contact: Contact, reply: Reply) -> str | None:
-        """The reply as normal messages (inside the window); returns the last wamid."""
+        """The reply as normal messages (inside the window); returns the last wamid.
+
+        WhatsApp cannot edit: a reply that `replaces` an earlier message goes as a new one, and
+        one that only took buttons off a message (no text) sends nothing. The numbers a user
+        may answer with are those of this reply's numbered choices only (none: older numbers
+        no longer count)."""
+        if reply.replaces and not reply.text.strip() and reply.document is None:
+            return None
         chat = await chats.get_chat(self.db, CHANNEL, contact.chat_id)
         rendered = render(reply, chat.language if chat else self.settings.default_language)
         messages = list(rendered.messages)
@@ -77,8 +84,8 @@ class WhatsAppSender:
         wamid: str | None = None
         for message in messages:
             wamid = await self._post(contact, message, reply, template=False)
-        if rendered.choices is not None:
-            await store.set_choices(self.db, contact.chat_id, rendered.choices, self.clock.now())
+        choices = rendered.choices or []
+        await store.set_choices(self.db, contact.chat_id, choices, self.clock.now())
         return wamid
 
     async def send_template(self, contact: Contact, reply: Reply, kind: str | None) -> str:

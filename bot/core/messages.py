@@ -49,7 +49,7 @@ class Inbound(BaseModel):
     channel: Channel
     chat_id: str
     user_id: str | None = None
-    message_id: str | None = None
+    message_id: str | None = None  # Telegram, for a pressed button: the message it belongs to
     text: str | None = None
     payload: str | None = None  # a pressed button's payload
     contact: SharedContact | None = None
@@ -80,12 +80,19 @@ class Button(BaseModel):
 
 
 class Reply(BaseModel):
-    """One message to send: text, optional buttons, optional document."""
+    """One message to send: text, optional buttons, optional document.
+
+    `replaces` names an earlier message of ours (its platform message id, e.g. the message whose
+    button was pressed) that this reply takes the place of: Telegram edits that message (with
+    empty text: only its buttons change); WhatsApp and the console, which cannot edit, send the
+    reply as a new message (and nothing for an empty text).
+    """
 
     text: str
     buttons: list[Button] = Field(default_factory=list)
     document: Document | None = None
     remove_keyboard: bool = False  # drop a reply keyboard (e.g. the share-contact button)
+    replaces: str | None = None
 
 
 class Verb(StrEnum):
@@ -116,6 +123,7 @@ class Verb(StrEnum):
     REPLAN = "srs"  # take a scheduled order back to plan it again
     SCHOOL = "sek"  # /sekolah: a school's target list
     SCHOOL_PLAN = "sekp"
+    TALLY = "tl"  # the visit results number pad: tl:<order>:<field|s>:<n.n.n.n.n>
 
 
 #: Telegram's limit on callback data.

@@ -570,9 +570,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "close_usage": {
         "id": (
-            "Format: /selesai JB-2026-0042 <terekam> <gagal> <tidak hadir> <sudah punya> <belum 16>"
+            "Format: /selesai JB-2026-0042 (isi dengan tombol angka), atau langsung "
+            "/selesai JB-2026-0042 <terekam> <gagal> <tidak hadir> <sudah punya> <belum 16>"
         ),
-        "en": "Usage: /close JB-2026-0042 <recorded> <failed> <absent> <had e-KTP> <under 16>",
+        "en": (
+            "Usage: /close JB-2026-0042 (fill in with number buttons), or at once "
+            "/close JB-2026-0042 <recorded> <failed> <absent> <had e-KTP> <under 16>"
+        ),
     },
     "close_not_scheduled": {
         "id": "Pesanan {code} tidak punya kunjungan terjadwal yang bisa ditutup.",
@@ -581,6 +585,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "close_too_early": {
         "id": "Kunjungan {code} belum berlangsung; hasil dicatat pada atau setelah hari kunjungan.",
         "en": "Visit {code} has not happened yet; record results on or after the visit day.",
+    },
+    "tally_pad": {
+        "id": (
+            "📝 Hasil kunjungan {code}\n{fields}\n\nTekan angka untuk isian bertanda ▶, "
+            "⏭ untuk isian berikutnya, lalu Simpan."
+        ),
+        "en": (
+            "📝 Results of visit {code}\n{fields}\n\nPress digits for the field marked ▶, "
+            "⏭ for the next field, then Save."
+        ),
+    },
+    "tally_terekam": {"id": "Terekam", "en": "Recorded"},
+    "tally_gagal": {"id": "Gagal", "en": "Failed"},
+    "tally_tidak_hadir": {"id": "Tidak hadir", "en": "Absent"},
+    "tally_sudah_punya": {"id": "Sudah punya e-KTP", "en": "Had an e-KTP"},
+    "tally_belum_16": {"id": "Belum 16 tahun", "en": "Under 16"},
+    "btn_tally_next": {"id": "⏭ Berikutnya", "en": "⏭ Next"},
+    "btn_tally_save": {"id": "✅ Simpan", "en": "✅ Save"},
+    "close_done_tallies": {
+        "id": "✅ Hasil kunjungan {code} tercatat: {tallies}. Pemohon sudah dikabari.",
+        "en": "✅ Results of {code} recorded: {tallies}. The requester is being told.",
     },
     "close_done": {
         "id": "✅ Hasil kunjungan {code} tercatat; pemohon sudah dikabari.",

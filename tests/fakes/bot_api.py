@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, unquote
 
 JSON_FIELDS = ("reply_markup", "allowed_updates", "entities", "caption_entities")
 SEND_METHODS = ("sendmessage", "senddocument")
+EDIT_METHODS = ("editmessagetext", "editmessagereplymarkup")
 _ROUTE = re.compile(r"^/bot([^/]+)/(\w+)$")
 _FILE_ROUTE = re.compile(r"^/file/bot([^/]+)/(.+)$")
 
@@ -79,6 +80,8 @@ class FakeBotApi:
         self.limited = 0  # sends answered 429 by the flood limits
         self.port = 0
         self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
+        #: What each message the bot sent shows now, by (chat id, message id): for edits.
+        self.shown: dict[tuple[str, int], dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []  # not yet confirmed
         self._failures: dict[str, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
         self._window: dict[str, deque[float]] = defaultdict(deque)  # '' is the overall window
@@ -183,6 +186,20 @@ class FakeBotApi:
             and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
         ]
 
+    def edited(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Params of the accepted editMessageText/editMessageReplyMarkup calls, oldest first."""
+        return [
+            c.params
+            for c in self.calls
+            if c.method.lower() in EDIT_METHODS
+            and c.status == 200
+            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def message_ids(self, chat_id: int | str) -> list[int]:
+        """The ids of the messages the bot sent to a chat, oldest first."""
+        return sorted(m for c, m in self.shown if c == str(chat_id))
+
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
@@ -271,8 +288,9 @@ class FakeBotApi:
             return self._send(method, params)
         if method == "getfile":
             return self._get_file(str(params.get("file_id", "")))
-        if method in ("answercallbackquery", "editmessagereplymarkup", "editmessagetext",
-                      "deletewebhook", "setwebhook", "close", "logout"):  # fmt: skip
+        if method in EDIT_METHODS:
+            return self._edit(method, params)
+        if method in ("answercallbackquery", "deletewebhook", "setwebhook", "close", "logout"):
             return True
         raise ApiError(404, "Not Found: method not found")
 
@@ -301,7 +319,27 @@ class FakeBotApi:
             name = upload["filename"] if isinstance(upload, dict) else "file"
             doc = {"file_id": f"doc{self._next_message}", "file_unique_id": "u", "file_name": name}
             return self._message(int(chat_id), _chat_type(chat_id), None, document=doc)
-        return self._message(int(chat_id), _chat_type(chat_id), params["text"])
+        sent = self._message(int(chat_id), _chat_type(chat_id), params["text"])
+        shown = {"text": params["text"], "reply_markup": params.get("reply_markup")}
+        self.shown[(chat_id, sent["message_id"])] = shown
+        return sent
+
+    def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Like Telegram: only a text message of ours, and only when something changes."""
+        chat_id, message_id = str(params.get("chat_id", "")), int(params.get("message_id") or 0)
+        before = self.shown.get((chat_id, message_id))
+        if before is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        after = {**before, "reply_markup": params.get("reply_markup")}
+        if method == "editmessagetext":
+            _check_message(params)
+            after["text"] = params["text"]
+        if after == before:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message"
+                           " content and reply markup are exactly the same")  # fmt: skip
+        self.shown[(chat_id, message_id)] = after
+        chat_type = _chat_type(chat_id)
+        return self._message(int(chat_id), chat_type, after["text"], message_id=message_id)
 
     def _get_file(self, file_id: str) -> dict[str, Any]:
         """A file pushed with `files[file_id] = content`; Telegram refuses files over 20 MB."""
