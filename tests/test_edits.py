@@ -15,6 +15,7 @@ import pytest
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.core.capacity import Slot
+from bot.core.messages import Button, Reply
 from bot.core.orders import TALLY_FIELDS, Role, Tallies
 from bot.i18n import t
 from bot.office import orders as office_orders
@@ -22,6 +23,7 @@ from bot.office.desk import Office, Staff
 from bot.office.orders import ScheduleRequest
 from bot.outreach.order_text import short_day, slot_text, tallies_text, visit_line
 from storage import inbox, officials, teams, visits
+from storage import whatsapp as wa_store
 from storage.officials import Official
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi
@@ -259,3 +261,15 @@ async def press(wa: WhatsAppHarness, body: dict[str, Any]) -> list[dict[str, Any
     assert (await wa.post(body)).status_code == 200
     await wa.channel.drain()
     return wa.graph.sent[before:]
+
+
+async def test_whatsapp_numbers_answer_only_the_latest_question(wa: WhatsAppHarness) -> None:
+    await wa.say("wamid.1", "halo")  # the contact exists and its window is open
+    contact = await wa_store.get_contact(wa.app.db, USER_ID)
+    assert contact is not None
+    titles = [f"Pilihan nomor {n}" for n in range(1, 13)]  # > 10: numbered text
+    many = Reply(text="Pilih", buttons=[Button(title=x, payload=f"menu:{x}") for x in titles])
+    await wa.channel.sender.send_reply(contact, many)
+    await wa.channel.sender.send_reply(contact, Reply(text="Nomor RW berapa?"))
+    [answer] = await wa.say("wamid.2", "3")  # text, not "Pilihan nomor 3"
+    assert body_text(answer) == t("id", "not_understood")

@@ -1,16 +1,45 @@
-"""The demo database: synthetic residents of Kota Pangkalpinang's 7 kecamatan with valid NIKs."""
+"""`jemput demo`: the whole product in one terminal, on a demo database it creates itself.
+
+The database holds synthetic residents of Kota Pangkalpinang's 7 kecamatan with valid NIKs, the
+city's areas and one team. The console types as a resident (warga), a Ketua RT (pengurus) or a
+staff member in the staff group (staf) — `/sebagai …` switches, `/kontak` shares one's own
+number — and prints what the outbox sends to those chats as it would arrive, so a newcomer
+walks: resident checks a status → official registers → staff approve → the official orders a
+visit → staff schedule it → `/pengingat` jumps to the day before and sends the reminders.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from bot.app import App, open_app
+from bot.channels.console import ConsoleChannel, OutboxPrinter, Persona, wait_for_outbox
+from bot.core.calendar import SendWindow
+from bot.core.messages import Channel
 from bot.core.nik import birthday_in_year
+from bot.core.orders import VisitStatus
+from bot.core.ports import NoPacer
 from bot.core.status import Status
 from bot.imports.regions import AreaRow
+from bot.outreach.dispatcher import Dispatcher
+from bot.outreach.order_jobs import run_visit_reminders
+from bot.settings import Settings
+from storage import teams, visits
 from storage.areas import upsert_areas
 from storage.db import Database
-from storage.residents import Resident, add_residents
+from storage.residents import Resident, add_residents, count_residents
+
+STAFF_GROUP = "-100"  # the demo's staff group (a Telegram group id, as STAFF_CHAT_ID would be)
+ADMIN = "7001"  # the demo's staff member (ADMIN_USER_IDS)
+#: Who the console can type as; the resident's phone is Budi Santoso's registered number.
+PERSONAS = (
+    Persona("warga", "Warga", "warga", "warga", phone="6281200000001"),
+    Persona("pengurus", "Pengurus", "pengurus", "pengurus", phone="6281234567890"),
+    Persona("staf", "Grup staf", STAFF_GROUP, ADMIN, is_group=True, user_name="Petugas Demo"),
+)
 
 # The 7 kecamatan of Kota Pangkalpinang and their kelurahan (Kepmendagri codes without dots),
 # for the demo database and tests only: a real deployment loads its areas from the operator's
@@ -193,3 +222,68 @@ async def seed_demo(db: Database, today: date, now: datetime, *, everyone: bool 
     await upsert_areas(db, demo_areas())
     people = demo_residents(today) if everyone else showcase_residents(today)
     await add_residents(db, people, now)
+
+
+def demo_settings(settings: Settings, db_path: Path) -> Settings:
+    """The demo's office: its staff group and admin, messages at any hour (no other change)."""
+    return settings.model_copy(
+        update={"database_path": db_path, "staff_chat_id": STAFF_GROUP,
+                "admin_user_ids": [ADMIN], "send_window_start": "00:00",
+                "send_window_end": "24:00", "send_on_sunday": True}
+    )  # fmt: skip
+
+
+async def prepare(app: App) -> None:
+    """Seed a fresh demo database (residents, areas, one team)."""
+    if await count_residents(app.db) == 0:
+        await seed_demo(app.db, app.clock.today(), app.clock.now())
+    if not await teams.list_teams(app.db):
+        await teams.add_team(app.db, name="Tim Melati", kits=2, per_kit=25, vehicle="Avanza",
+                             members=[], actor="demo", now=app.clock.now())  # fmt: skip
+
+
+async def run_demo(settings: Settings, lang: str = "id") -> None:
+    """The console chat with its personas, and one printing dispatcher per channel."""
+    async with open_app(settings) as app:
+        await prepare(app)
+        print(f"Demo database: {settings.database_path}. Try these NIK / KK pairs:")
+        for r in showcase_residents(app.clock.today()):
+            print(f"  {r.nik}  KK {r.no_kk}  ({r.nama}, {r.status.value})")
+        print(HELP)
+        console = ConsoleChannel(app.conversation, language=lang, personas=PERSONAS,
+                                 extra={"/pengingat": lambda _: remind(app)})  # fmt: skip
+        console.settle = lambda: wait_for_outbox(app.db, app.clock)
+        window = SendWindow.from_settings(app.settings)
+        stop = asyncio.Event()
+        printers = (OutboxPrinter(console, c) for c in (Channel.CONSOLE, Channel.TELEGRAM))
+        dispatchers = [
+            Dispatcher(app.db, printer, NoPacer(), app.clock, window, poll_s=0.05)
+            for printer in printers
+        ]
+        tasks = [asyncio.create_task(d.run(stop)) for d in dispatchers]
+        try:
+            await console.run()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks)
+
+
+HELP = """Type /status, a NIK, /pesan, /bantuan, /bahasa …, a number to press a button, and
+'keluar' to quit. /sebagai warga|pengurus|staf switches who is typing (staf types in the staff
+group); /kontak shares your own phone number; /pengingat jumps to the day before the next visit
+and sends its reminders.
+"""
+
+
+async def remind(app: App) -> list[str]:
+    """/pengingat: move the demo clock to 15:00 the day before the next visit; run D-1 reminders."""
+    today = app.clock.today()
+    coming = [v for v in await visits.visits_between(app.db, today, today + timedelta(days=400))
+              if v.status is VisitStatus.TERJADWAL and v.day > today]  # fmt: skip
+    if not coming:
+        return ["(Belum ada kunjungan terjadwal: jadwalkan dulu sebagai staf.)\n"]
+    eve = datetime.combine(coming[0].day - timedelta(days=1), time(15), tzinfo=app.clock.tz)
+    if eve > app.clock.now():
+        app.clock.travel(eve - app.clock.now())
+    result = await run_visit_reminders(app.db, app.settings, app.clock)
+    return [f"⏩ {app.clock.local_now():%Y-%m-%d %H:%M}: {result}\n"]

@@ -120,23 +120,12 @@ async def _run_channels(app: App, stop: asyncio.Event) -> None:
 
 
 async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """Console chat on the demo database (created on first use)."""
-    from bot.channels.console import ConsoleChannel
-    from bot.cli.demo import seed_demo, showcase_residents
-    from storage.residents import count_residents
+    """Console chat on the demo database (created on first use): see `bot.cli.demo`."""
+    from bot.cli.demo import demo_settings, run_demo
 
     if not args.verbose:  # the chat is the output; logs would interleave with it
         logging.getLogger().setLevel(logging.WARNING)
-    settings = settings.model_copy(update={"database_path": args.db})
-    async with open_app(settings) as app:
-        today = app.clock.today()
-        if await count_residents(app.db) == 0:
-            await seed_demo(app.db, today, app.clock.now())
-        print(f"Demo database: {args.db}. Try these NIK / KK pairs:")
-        for r in showcase_residents(today):
-            print(f"  {r.nik}  KK {r.no_kk}  ({r.nama}, {r.status.value})")
-        print("Type /status, a NIK, /bantuan, /bahasa … and 'keluar' to quit.\n")
-        await ConsoleChannel(app.conversation, language=args.lang).run()
+    await run_demo(demo_settings(settings, args.db), args.lang)
     return 0
 
 
