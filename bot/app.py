@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.core.ports import Pacer, Sender
+from bot.core.telemetry import Telemetry
 from bot.errors import ConfigError
 from bot.imports.regions import read_city_areas
 from bot.outreach.dispatcher import Dispatcher
@@ -70,6 +71,7 @@ class App:
     db: Database
     clock: Clock
     conversation: Conversation
+    telemetry: Telemetry = field(default_factory=Telemetry)  # /healthz and /metrics
 
     async def close(self) -> None:
         """Release the database."""
@@ -80,9 +82,13 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     """Open the database (migrating it) and build the conversation core."""
     clock = clock or Clock(settings.timezone)
     db = await Database.open(settings.database_path)
-    if settings.regions_file is not None and await areas.count_areas(db) == 0:
-        await load_areas(db, settings.regions_file, settings.city_code)
-    conversation = Conversation(db, settings, clock, build_router())
+    try:
+        if settings.regions_file is not None and await areas.count_areas(db) == 0:
+            await load_areas(db, settings.regions_file, settings.city_code)
+        conversation = Conversation(db, settings, clock, build_router())
+    except BaseException:  # the database's worker threads would keep the process alive
+        await db.close()
+        raise
     return App(settings=settings, db=db, clock=clock, conversation=conversation)
 
 
@@ -136,14 +142,19 @@ def build_channels(app: App) -> Channels:
         pacer = channels.pacers["telegram"] = build_telegram_pacer(s)
         channels.telegram = TelegramChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
         app.conversation.files[channels.telegram.channel] = channels.telegram
+        channels.telegram.telemetry = app.telemetry
+        mode = "webhook" if s.telegram_webhook_url else "polling"
+        app.telemetry.watch("telegram", mode, app.clock.now())
     if s.whatsapp_enabled:
         pacer = channels.pacers["whatsapp"] = build_whatsapp_pacer(s)
         channels.whatsapp = WhatsAppChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
+        channels.whatsapp.telemetry = app.telemetry
+        app.telemetry.watch("whatsapp", "webhook", app.clock.now())
     return channels
 
 
 async def run_channels(app: App, stop: asyncio.Event) -> None:
-    """The channels, their dispatchers, the scheduler and (for webhooks) the web server."""
+    """The channels, their dispatchers, the scheduler and the web server (always: health)."""
     from bot.channels import webserver
 
     s, channels = app.settings, build_channels(app)
@@ -156,8 +167,9 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         whatsapp=channels.whatsapp,
         telegram=tg_webhook,
         tasks=lambda: {name: not task.done() for name, task in tasks.items()},
+        telemetry=app.telemetry,
     )
-    web = webserver.build_web_app(deps) if channels.whatsapp or tg_webhook else None
+    web = webserver.build_web_app(deps)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
     try:
         async with asyncio.TaskGroup() as group:
@@ -167,8 +179,7 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
                 tasks["whatsapp"] = group.create_task(channels.whatsapp.run(stop))
             outreach_run = run_outreach(app, channels.senders, channels.pacers, stop)
             tasks["outreach"] = group.create_task(outreach_run)
-            if web is not None:
-                group.create_task(webserver.serve_webhooks(deps, stop, app=web, after_start=setup))
+            group.create_task(webserver.serve_webhooks(deps, stop, app=web, after_start=setup))
     except* ConfigError as errors:  # one clear line, not an exception group
         raise errors.exceptions[0] from None
 
@@ -179,7 +190,14 @@ async def run_outreach(
     """One dispatcher task per channel plus the process's scheduler, until `stop` is set."""
     jobs = build_outreach(app)
     dispatchers = [
-        Dispatcher(app.db, sender, pacers[sender.channel], app.clock, jobs.window)
+        Dispatcher(
+            app.db,
+            sender,
+            pacers[sender.channel],
+            app.clock,
+            jobs.window,
+            telemetry=app.telemetry,
+        )
         for sender in senders
     ]
 
@@ -189,7 +207,7 @@ async def run_outreach(
 
     jobs.wake = wake
     scheduler = new_scheduler(app.settings)
-    await JobRunner(jobs).install(scheduler)
+    await JobRunner(jobs, app.telemetry).install(scheduler)
     scheduler.start()
     try:
         async with asyncio.TaskGroup() as group:
