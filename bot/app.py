@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+JOB_DRAIN_S = 20.0  # at stop, running jobs get this long (systemd waits 90 s by default)
+
 
 async def load_areas(db: Database, path: Path, city: str) -> int:
     """Load the city's kecamatan and kelurahan from a Kepmendagri list; returns how many."""
@@ -207,11 +209,14 @@ async def run_outreach(
 
     jobs.wake = wake
     scheduler = new_scheduler(app.settings)
-    await JobRunner(jobs, app.telemetry).install(scheduler)
+    runner = JobRunner(jobs, app.telemetry)
+    await runner.install(scheduler)
     scheduler.start()
     try:
         async with asyncio.TaskGroup() as group:
             for dispatcher in dispatchers:
                 group.create_task(dispatcher.run(stop))
     finally:
+        scheduler.pause()  # no new runs; the running ones finish before the database closes
+        await runner.drain(JOB_DRAIN_S)
         scheduler.shutdown(wait=False)

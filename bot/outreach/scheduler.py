@@ -18,12 +18,14 @@ fired twice, or by two processes, runs once. `jemput jobs run NAME` runs a job b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -91,6 +93,7 @@ class JobRunner:
         self.telemetry = telemetry or Telemetry()
         self._deps = (outreach.db, outreach.settings, outreach.clock)
         self.specs = {spec.name: spec for spec in job_specs(outreach.settings)}
+        self._running: set[asyncio.Task[Any]] = set()
         self._functions: dict[str, Callable[[], Awaitable[JobResult]]] = {
             "summons": outreach.summons,
             "triggers": outreach.triggers,
@@ -128,7 +131,20 @@ class JobRunner:
         if run_id is None:
             logger.info("Job %s already ran for %s; skipped", name, slot)
             return
-        await self._execute(name, run_id)
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await self._execute(name, run_id)
+        finally:
+            self._running.discard(task)
+
+    async def drain(self, timeout: float) -> None:
+        """Let running jobs finish (at stop, before the database closes); the rest are cut
+        short and caught up on the next start."""
+        if self._running:
+            logger.info("Waiting up to %.0f s for %d running jobs", timeout, len(self._running))
+            await asyncio.wait(set(self._running), timeout=timeout)
 
     async def run_now(self, name: str) -> JobResult:
         """Run a job by hand (`jemput jobs run NAME`), whatever the schedule says."""
