@@ -12,6 +12,7 @@ import sys
 from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any
 
 from bot.core.files import private_dir, touch_private
 from bot.settings import Settings
@@ -31,6 +32,19 @@ class PrivateRotatingFile(RotatingFileHandler):
         return super()._open()
 
 
+class Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler on whatever `sys.stderr` is at the time of the record."""
+
+    @property
+    def stream(self) -> Any:
+        """The current stderr."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """Ignored: always the current stderr."""
+
+
 class OneLine(logging.Formatter):
     """A formatter that leaves out tracebacks (they are in ERROR_LOG)."""
 
@@ -42,13 +56,15 @@ class OneLine(logging.Formatter):
 
 
 def setup_logging(settings: Settings, verbose: bool, *, service: bool) -> logging.Logger:
-    """Configure the root logger; returns the crash logger (writes to ERROR_LOG only)."""
+    """Configure the root logger (INFO for `run`, WARNING for a person, DEBUG with -v);
+    returns the crash logger (writes to ERROR_LOG only)."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "jemput", False)]:
         root.removeHandler(handler)  # an earlier main() in the same process (tests)
         handler.close()
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    console = logging.StreamHandler(sys.stderr)
+    # a person at a terminal sees warnings; a service logs what it does
+    root.setLevel(logging.DEBUG if verbose else logging.INFO if service else logging.WARNING)
+    console = Stderr()
     console.setFormatter(logging.Formatter(FORMAT) if service else OneLine(FORMAT))
     errors = PrivateRotatingFile(
         settings.error_log_path, maxBytes=ERROR_LOG_BYTES, backupCount=ERROR_LOG_KEEP, delay=True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -44,6 +44,11 @@ def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     fd = os.open(path, flags, FILE_MODE)
     os.fchmod(fd, FILE_MODE)  # an existing file keeps its old mode through os.open
     return os.fdopen(fd, mode.replace("x", "w"), **kwargs)
+
+
+def open_private_text(path: Path, encoding: str = "utf-8", newline: str | None = None) -> TextIO:
+    """A new (truncated) private text file open for writing."""
+    return cast(TextIO, open_private(path, "w", encoding=encoding, newline=newline))
 
 
 def write_private_bytes(path: Path, data: bytes) -> Path:
