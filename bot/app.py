@@ -10,38 +10,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
-from bot.core.ports import Pacer, Sender
 from bot.core.telemetry import Telemetry
 from bot.errors import ConfigError
 from bot.imports.regions import read_city_areas
-from bot.outreach.dispatcher import Dispatcher
-from bot.outreach.jobs import Outreach
-from bot.outreach.pacing import RatePacer
-from bot.outreach.scheduler import JobRunner, new_scheduler
 from bot.settings import Settings
-from handlers import (
-    my_orders,
-    officials,
-    orders,
-    outreach,
-    privacy,
-    reports,
-    schools,
-    staff,
-    staff_admin,
-    start,
-    status,
-    uploads,
-)
-from handlers.router import Conversation, Router
 from storage import areas
 from storage.db import Database
 
+# Only what opening the database needs is imported up front: a CLI command that reads data
+# does not pay for the handlers, the channels or the scheduler (`jemput` starts fast).
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
     from bot.channels.whatsapp import WhatsAppChannel
+    from bot.core.ports import Pacer, Sender
+    from bot.outreach.jobs import Outreach
+    from bot.outreach.pacing import RatePacer
+    from handlers.router import Conversation, Router
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +42,22 @@ async def load_areas(db: Database, path: Path, city: str) -> int:
 
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
+    from handlers import (
+        my_orders,
+        officials,
+        orders,
+        outreach,
+        privacy,
+        reports,
+        schools,
+        staff,
+        staff_admin,
+        start,
+        status,
+        uploads,
+    )
+    from handlers.router import Router
+
     router = Router()
     for module in (start, status, outreach, officials, orders, my_orders, staff, staff_admin):
         module.register(router)
@@ -72,8 +73,17 @@ class App:
     settings: Settings
     db: Database
     clock: Clock
-    conversation: Conversation
     telemetry: Telemetry = field(default_factory=Telemetry)  # /healthz and /metrics
+    _conversation: Conversation | None = None
+
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation core (built on first use: data commands never need it)."""
+        if self._conversation is None:
+            from handlers.router import Conversation
+
+            self._conversation = Conversation(self.db, self.settings, self.clock, build_router())
+        return self._conversation
 
     async def close(self) -> None:
         """Release the database."""
@@ -87,11 +97,10 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     try:
         if settings.regions_file is not None and await areas.count_areas(db) == 0:
             await load_areas(db, settings.regions_file, settings.city_code)
-        conversation = Conversation(db, settings, clock, build_router())
     except BaseException:  # the database's worker threads would keep the process alive
         await db.close()
         raise
-    return App(settings=settings, db=db, clock=clock, conversation=conversation)
+    return App(settings=settings, db=db, clock=clock)
 
 
 @asynccontextmanager
@@ -106,16 +115,23 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
 
 def build_outreach(app: App) -> Outreach:
     """The outreach jobs with the sending window (reads HOLIDAYS_FILE)."""
+    from bot.core.calendar import SendWindow
+    from bot.outreach.jobs import Outreach
+
     return Outreach(app.db, app.settings, app.clock, SendWindow.from_settings(app.settings))
 
 
 def build_telegram_pacer(settings: Settings) -> RatePacer:
     """One pacer per bot token, shared by the channel's direct replies and its dispatcher."""
+    from bot.outreach.pacing import RatePacer
+
     return RatePacer.for_telegram(settings)
 
 
 def build_whatsapp_pacer(settings: Settings) -> RatePacer:
     """WHATSAPP_RATE for the number; WHATSAPP_USER_INTERVAL_S between bulk sends to one user."""
+    from bot.outreach.pacing import RatePacer
+
     per_user = 1.0 / max(settings.whatsapp_user_interval_s, 0.001)
     return RatePacer(settings.whatsapp_rate, per_user, 60.0)
 
@@ -190,6 +206,9 @@ async def run_outreach(
     app: App, senders: Sequence[Sender], pacers: Mapping[str, Pacer], stop: asyncio.Event
 ) -> None:
     """One dispatcher task per channel plus the process's scheduler, until `stop` is set."""
+    from bot.outreach.dispatcher import Dispatcher
+    from bot.outreach.scheduler import JobRunner, new_scheduler
+
     jobs = build_outreach(app)
     dispatchers = [
         Dispatcher(

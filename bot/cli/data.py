@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +34,10 @@ def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
 
 
 def version() -> str:
-    """The installed package's version."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
+    """The package's version (`bot.__version__`, also the installed distribution's)."""
+    from bot import __version__
 
-    try:
-        return installed("jemput-bola")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return __version__
 
 
 def print_version(cli: Cli) -> int:
@@ -161,6 +154,10 @@ async def cmd_holidays(cli: Cli, args: argparse.Namespace) -> int:
 
 async def cmd_health(cli: Cli, args: argparse.Namespace) -> int:
     """GET /healthz of the running bot: exit 0 when healthy, 1 otherwise (HEALTHCHECK)."""
+    import json
+    import urllib.error
+    import urllib.request
+
     host = "127.0.0.1" if cli.settings.host in ("0.0.0.0", "::", "") else cli.settings.host
     url = args.url or f"http://{host}:{cli.settings.port}/healthz"
     try:

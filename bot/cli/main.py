@@ -9,7 +9,6 @@ heavy dependencies inside its functions, so the command starts fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -56,6 +55,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         cli = Cli(settings, lang)
         if args.version:
             return data.print_version(cli)
+        import asyncio  # not needed for --help / --version
+
         return int(asyncio.run(args.func(cli, args)) or 0)
     except OperatorError as exc:
         return _fail(t(lang, exc.key, **exc.values))

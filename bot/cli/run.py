@@ -42,10 +42,13 @@ async def cmd_run(cli: Cli, args: argparse.Namespace) -> int:
     from storage.backup import run_lock
     from storage.location import check_database, database_label
 
+    from bot.core.calendar import holidays_for
+
     s = cli.settings
     channels = channel_summary(cli)
     if not channels:
         raise OperatorError("cli_nothing_to_run")
+    holidays_for(s)  # a bad HOLIDAYS_FILE stops the start with one line, not the first round
     logger.info(
         "Jemput Bola %s starting: database %s; channels %s; web http://%s:%s (/healthz, /metrics)",
         version(), database_label(s.database_path), channels, s.host, s.port,

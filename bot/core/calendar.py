@@ -134,16 +134,25 @@ def _national_cached(country: str, first: int, last: int) -> frozenset[date]:
 class SendWindow:
     """When business-initiated messages may reach residents (local time, working days)."""
 
-    def __init__(self, settings: Settings, holidays: frozenset[date] = frozenset()) -> None:
+    def __init__(self, settings: Settings, holidays: frozenset[date] | None = frozenset()) -> None:
+        """`holidays=None`: the settings' holidays, read when first needed."""
         self.tz = ZoneInfo(settings.timezone)
         self.start, self.end = settings.window()
         self.on_sunday = settings.send_on_sunday
-        self.holidays = holidays
+        self._settings = settings
+        self._holidays = holidays
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SendWindow:
-        """The window with the holidays file read."""
-        return cls(settings, holidays_for(settings))
+        """The window with the settings' holidays (national and HOLIDAYS_FILE)."""
+        return cls(settings, None)
+
+    @property
+    def holidays(self) -> frozenset[date]:
+        """The days with no sending (loading them costs ~0.1 s: only when asked)."""
+        if self._holidays is None:
+            self._holidays = holidays_for(self._settings)
+        return self._holidays
 
     def is_sending_day(self, day: date) -> bool:
         """Not a holiday, and not a Sunday unless SEND_ON_SUNDAY."""
