@@ -200,3 +200,14 @@ def test_the_lock_files_cover_pyproject() -> None:
     assert wanted(project["optional-dependencies"]["dev"]) | runtime <= dev, "run `make lock`"
     for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
         assert "/opt/" not in line and "find-links" not in line.split("#")[0]
+
+
+def test_operator_wrapper_matches_the_unit() -> None:
+    wrapper = (DEPLOY / "jemput-cli").read_text(encoding="utf-8")
+    unit = (DEPLOY / "jemput.service").read_text(encoding="utf-8")
+    for value in (
+        "DATABASE_PATH=/var/lib/jemput/jemput.sqlite3", "BACKUP_DIR=/var/lib/jemput/backups",
+        "EnvironmentFile=/etc/jemput/jemput.env", OPT_JEMPUT, "UMask=0077",
+    ):  # fmt: skip
+        assert value in wrapper and value in unit, value
+    assert subprocess.run(["sh", "-n", str(DEPLOY / "jemput-cli")], check=False).returncode == 0
