@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,17 +189,26 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
     )
     web = webserver.build_web_app(deps)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
+    server = webserver.WebServer(web, s.host, s.port)
+    await server.start()  # a busy port stops the start here, before any channel or job runs
     try:
         async with asyncio.TaskGroup() as group:
+            if setup is not None:
+                group.create_task(_awaited(setup()))  # setWebhook, once we listen
             if channels.telegram is not None and tg_webhook is None:
                 tasks["telegram"] = group.create_task(channels.telegram.run(stop))
             if channels.whatsapp is not None:
                 tasks["whatsapp"] = group.create_task(channels.whatsapp.run(stop))
             outreach_run = run_outreach(app, channels.senders, channels.pacers, stop)
             tasks["outreach"] = group.create_task(outreach_run)
-            group.create_task(webserver.serve_webhooks(deps, stop, app=web, after_start=setup))
     except* ConfigError as errors:  # one clear line, not an exception group
         raise errors.exceptions[0] from None
+    finally:
+        await server.stop()
+
+
+async def _awaited(step: Awaitable[None]) -> None:
+    await step
 
 
 async def run_outreach(

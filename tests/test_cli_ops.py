@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.cli.main import main
 from bot.core.calendar import SendWindow, holiday_list, holidays_for
 from bot.i18n import t
@@ -100,10 +99,13 @@ def test_import_creates_a_private_database_and_reports_are_private(here: Path) -
     assert backup.returncode == 0 and mode(here / "copy.sqlite3") == 0o600
 
 
-async def test_writers_are_private_whatever_the_umask(app: App, tmp_path: Path) -> None:
+async def test_writers_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    from bot.app import build_app
     from bot.imports.residents import import_residents
+    from tests.conftest import FrozenClock
 
     old = os.umask(0o022)
+    app = await build_app(make_settings(tmp_path / "fresh"), FrozenClock())
     try:
         written = await write_report(app.db, app.settings, app.clock, tmp_path / "r", actor="t")
         data = tmp_path / "in" / "wajib.csv"
@@ -111,11 +113,14 @@ async def test_writers_are_private_whatever_the_umask(app: App, tmp_path: Path) 
         header = "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,status_ektp"
         data.write_text(f"{header}\n123,456,X,2000-01-01,L,\n", encoding="utf-8")
         summary = await import_residents(app.db, data, today=app.clock.today(), actor="t")
+        files = [app.db.path, *(Path(f"{app.db.path}{x}") for x in ("-wal", "-shm"))]
+        assert [mode(p) for p in files] == [0o600] * 3  # SQLite gives WAL/SHM the file's mode
+        assert mode(app.db.path.parent) == 0o700
     finally:
         os.umask(old)
+        await app.close()
     assert written and all(mode(p) == 0o600 for p in written)
     assert summary.rejects_path is not None and mode(summary.rejects_path) == 0o600
-    assert mode(app.db.path) == 0o600
 
 
 @pytest.mark.parametrize(

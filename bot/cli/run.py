@@ -39,10 +39,9 @@ async def cmd_run(cli: Cli, args: argparse.Namespace) -> int:
     """Run every configured channel, the web server and the scheduler until a signal."""
     from bot.app import run_channels
     from bot.cli.data import version
+    from bot.core.calendar import holidays_for
     from storage.backup import run_lock
     from storage.location import check_database, database_label
-
-    from bot.core.calendar import holidays_for
 
     s = cli.settings
     channels = channel_summary(cli)
