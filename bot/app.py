@@ -186,6 +186,7 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         telegram=tg_webhook,
         tasks=lambda: {name: not task.done() for name, task in tasks.items()},
         telemetry=app.telemetry,
+        ready=lambda: bool(tasks),
     )
     web = webserver.build_web_app(deps)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None

@@ -47,6 +47,7 @@ class Health:
     clock: Clock
     telemetry: Telemetry
     tasks: Callable[[], dict[str, bool]]
+    ready: Callable[[], bool] = lambda: True
 
     def _local(self, stamp: datetime | str | None) -> str | None:
         if stamp is None:
@@ -110,7 +111,8 @@ class Health:
         label = database_label(self.settings.database_path)
         body: dict[str, Any] = {"database": label, "db": False, "tasks": self.tasks()}
         body["channels"] = self.channels(now)
-        problems = [f"{name} stopped" for name, alive in body["tasks"].items() if not alive]
+        problems = [] if self.ready() else ["starting"]
+        problems += [f"{name} stopped" for name, alive in body["tasks"].items() if not alive]
         problems += [
             f"{name} has not polled" for name, c in body["channels"].items() if not c["ok"]
         ]

@@ -72,6 +72,7 @@ class WebDeps:
     telegram: TelegramWebhookTarget | None = None
     tasks: Callable[[], dict[str, bool]] = field(default=lambda: {})
     telemetry: Telemetry = field(default_factory=Telemetry)
+    ready: Callable[[], bool] = field(default=lambda: True)  # False while starting
 
 
 def signature_ok(secret: bytes, body: bytes, header: str) -> bool:
@@ -82,7 +83,7 @@ def signature_ok(secret: bytes, body: bytes, header: str) -> bool:
 
 def build_web_app(deps: WebDeps) -> Starlette:
     """The Starlette app with the routes of the configured channels."""
-    source = Health(deps.settings, deps.db, deps.clock, deps.telemetry, deps.tasks)
+    source = Health(deps.settings, deps.db, deps.clock, deps.telemetry, deps.tasks, deps.ready)
     routes = [
         Route("/healthz", healthz_endpoint(source), methods=["GET"]),
         Route("/metrics", metrics_endpoint(source), methods=["GET"]),
