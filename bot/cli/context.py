@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.i18n import t
-from bot.settings import Settings
 from storage.location import check_database
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic loads with the settings, after parsing: `--help` stays fast
     from bot.app import App
+    from bot.settings import Settings
 
 
 @dataclass

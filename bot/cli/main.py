@@ -22,7 +22,6 @@ from bot.cli.logs import setup_logging
 from bot.errors import ConfigError, ImportFileError, InputError, JemputError, OperatorError
 from bot.i18n import LANGUAGES, t
 from bot.i18n.cli import ARGPARSE_ID
-from bot.settings import load_settings
 
 logger = logging.getLogger("jemput")
 
@@ -46,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, lang: str) -> int:
     """Load settings, run the command, turn failures into one line and an exit code."""
+    from bot.settings import load_settings  # pydantic: not needed for --help
+
     crash: logging.Logger | None = None
     try:
         overrides = {"database_path": args.db} if getattr(args, "db", None) else {}
@@ -66,6 +67,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _fail(str(exc), code=1 if type(exc) is JemputError else 2)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `jemput audit | head`: the reader has gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: the traceback to the error log, one line to the user
         if crash is None:
             raise  # settings could not be read: there is no error log yet

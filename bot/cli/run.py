@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import signal
 from pathlib import Path
@@ -37,6 +36,8 @@ def channel_summary(cli: Cli) -> str:
 
 async def cmd_run(cli: Cli, args: argparse.Namespace) -> int:
     """Run every configured channel, the web server and the scheduler until a signal."""
+    import asyncio
+
     from bot.app import run_channels
     from bot.cli.data import version
     from bot.core.calendar import holidays_for
