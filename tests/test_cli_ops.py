@@ -256,3 +256,14 @@ def test_holidays_are_built_in_and_the_file_adds_and_removes(
     out = capsys.readouterr().out
     assert out.startswith(t("en", "cli_holidays_title", year=2026, count=len(listed)))
     assert "2026-12-24  Thursday  Cuti bersama Natal  [HOLIDAYS_FILE]" in out
+
+
+def test_a_database_that_cannot_be_created_is_one_line(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if os.access("/proc/1", os.W_OK):
+        pytest.skip("/proc/1 is writable here")
+    (here / "x.csv").write_text(REGIONS, encoding="utf-8")
+    target = Path("/proc/1/jemput.sqlite3")
+    line = t("id", "cli_db_folder_read_only", path=target, folder=Path("/proc/1"))
+    assert run(capsys, "import", "regions", "x.csv", "--db", str(target)) == (2, f"jemput: {line}")

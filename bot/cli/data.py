@@ -52,6 +52,7 @@ def print_version(cli: Cli) -> int:
 async def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     """Copy the live database to a new 0600 file with SQLite's online backup."""
     from storage.backup import backup_database
+    from storage.location import check_database
 
     source = cli.settings.database_path
 
@@ -59,7 +60,7 @@ async def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
         print("\r" + cli.text("cli_backup_progress", done=done, total=total), end="",
               file=sys.stderr, flush=True)  # fmt: skip
 
-    _check_source(source)
+    check_database(source, create=False)
     target = args.path.expanduser().resolve()
     if target.exists():
         raise OperatorError("cli_target_exists", path=target)
@@ -72,12 +73,6 @@ async def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     cli.say("cli_backup_done", source=source, target=target, pages=pages)
     return 0
-
-
-def _check_source(path: Path) -> None:
-    from storage.location import check_database
-
-    check_database(path, create=False)
 
 
 async def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:

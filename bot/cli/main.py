@@ -19,7 +19,14 @@ from typing import NoReturn
 from bot.cli import data, field, jobs, orders, run
 from bot.cli.context import Cli
 from bot.cli.logs import setup_logging
-from bot.errors import ConfigError, ImportFileError, InputError, JemputError, OperatorError
+from bot.errors import (
+    ConfigError,
+    ImportFileError,
+    InputError,
+    JemputError,
+    OperatorError,
+    StorageError,
+)
 from bot.i18n import LANGUAGES, t
 from bot.i18n.cli import ARGPARSE_ID
 
@@ -35,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(argv)
     if not hasattr(args, "func") and not args.version:
-        parser.error(t(lang, "cli_usage", message="COMMAND?"))
+        parser.error(t(lang, "cli_need_command"))
     old_umask = os.umask(0o077)  # whatever else is written: private (UU 27/2022)
     try:
         return _run(args, lang)
@@ -63,18 +70,22 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _fail(t(lang, exc.key, **exc.values))
     except InputError as exc:
         return _fail(t(lang, exc.key) if exc.key != exc.detail else exc.detail)
-    except (ConfigError, ImportFileError, JemputError) as exc:
-        return _fail(str(exc), code=1 if type(exc) is JemputError else 2)
+    except (ConfigError, ImportFileError, StorageError) as exc:
+        return _fail(str(exc))
+    except JemputError as exc:  # e.g. a platform refused a call during a command
+        return _fail(str(exc), code=1)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `jemput audit | head`: the reader has gone, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:  # a bug: the traceback to the error log, one line to the user
-        if crash is None:
-            raise  # settings could not be read: there is no error log yet
-        crash.error("Unexpected error in `jemput %s`", _command(args), exc_info=True)
-        where = crash.handlers[0].baseFilename  # type: ignore[attr-defined]
+        where = "-"
+        if crash is not None:
+            crash.error("Unexpected error in `jemput %s`", _command(args), exc_info=True)
+            where = crash.handlers[0].baseFilename  # type: ignore[attr-defined]
+        elif getattr(args, "verbose", False):  # no error log yet (settings unread): -v shows it
+            logger.exception("Unexpected error")
         return _fail(t(lang, "cli_unexpected", error=type(exc).__name__, log=where), code=1)
 
 

@@ -120,6 +120,10 @@ _ERRORS: dict[str, dict[str, str]] = {
         "id": "kesalahan tak terduga ({error}); rinciannya tercatat di {log}.",
         "en": "unexpected error ({error}); the details are in {log}.",
     },
+    "cli_need_command": {
+        "id": "sebutkan PERINTAH, mis. `jemput info`",
+        "en": "name a COMMAND, e.g. `jemput info`",
+    },
     "cli_usage": {
         "id": "{message} (lihat `jemput --help`)",
         "en": "{message} (see `jemput --help`)",
@@ -315,8 +319,8 @@ _RESULTS: dict[str, dict[str, str]] = {
         "en": "none (set TELEGRAM_BOT_TOKEN / WHATSAPP_*)",
     },
     "cli_info_holidays": {
-        "id": "nasional {country} + {file}",
-        "en": "national {country} + {file}",
+        "id": "nasional {country}; HOLIDAYS_FILE {file}",
+        "en": "national {country}; HOLIDAYS_FILE {file}",
     },
     "cli_holidays_title": {
         "id": "Hari libur {year} ({count} hari):",
