@@ -128,7 +128,7 @@ async def plan_round(path: Path) -> dict[str, float]:
     seconds = time.perf_counter() - started
     await db.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "enqueued": int(result.split()[0]), "peak_rss_mb": rss}
+    return {"seconds": seconds, "enqueued": result.counts["summons"], "peak_rss_mb": rss}
 
 
 def planning_bench(workdir: Path, residents: int, linked_share: float) -> None:

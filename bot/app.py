@@ -4,46 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
-from bot.core.ports import Pacer, Sender
+from bot.core.telemetry import Telemetry
 from bot.errors import ConfigError
 from bot.imports.regions import read_city_areas
-from bot.outreach.dispatcher import Dispatcher
-from bot.outreach.jobs import Outreach
-from bot.outreach.pacing import RatePacer
-from bot.outreach.scheduler import JobRunner, new_scheduler
 from bot.settings import Settings
-from handlers import (
-    my_orders,
-    officials,
-    orders,
-    outreach,
-    privacy,
-    reports,
-    schools,
-    staff,
-    staff_admin,
-    start,
-    status,
-    tallies,
-    uploads,
-)
-from handlers.router import Conversation, Router
 from storage import areas
 from storage.db import Database
 
+# Only what opening the database needs is imported up front: a CLI command that reads data
+# does not pay for the handlers, the channels or the scheduler (`jemput` starts fast).
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
     from bot.channels.whatsapp import WhatsAppChannel
+    from bot.core.ports import Pacer, Sender
+    from bot.outreach.jobs import Outreach
+    from bot.outreach.pacing import RatePacer
+    from handlers.router import Conversation, Router
 
 logger = logging.getLogger(__name__)
+
+JOB_DRAIN_S = 20.0  # at stop, running jobs get this long (systemd waits 90 s by default)
 
 
 async def load_areas(db: Database, path: Path, city: str) -> int:
@@ -55,6 +42,23 @@ async def load_areas(db: Database, path: Path, city: str) -> int:
 
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
+    from handlers import (
+        my_orders,
+        officials,
+        orders,
+        outreach,
+        privacy,
+        reports,
+        schools,
+        staff,
+        staff_admin,
+        start,
+        status,
+        tallies,
+        uploads,
+    )
+    from handlers.router import Router
+
     router = Router()
     for module in (start, status, outreach, officials, orders, my_orders, staff, staff_admin,
                    tallies):  # fmt: skip
@@ -71,7 +75,17 @@ class App:
     settings: Settings
     db: Database
     clock: Clock
-    conversation: Conversation
+    telemetry: Telemetry = field(default_factory=Telemetry)  # /healthz and /metrics
+    _conversation: Conversation | None = None
+
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation core (built on first use: data commands never need it)."""
+        if self._conversation is None:
+            from handlers.router import Conversation
+
+            self._conversation = Conversation(self.db, self.settings, self.clock, build_router())
+        return self._conversation
 
     async def close(self) -> None:
         """Release the database."""
@@ -82,10 +96,13 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     """Open the database (migrating it) and build the conversation core."""
     clock = clock or Clock(settings.timezone)
     db = await Database.open(settings.database_path)
-    if settings.regions_file is not None and await areas.count_areas(db) == 0:
-        await load_areas(db, settings.regions_file, settings.city_code)
-    conversation = Conversation(db, settings, clock, build_router())
-    return App(settings=settings, db=db, clock=clock, conversation=conversation)
+    try:
+        if settings.regions_file is not None and await areas.count_areas(db) == 0:
+            await load_areas(db, settings.regions_file, settings.city_code)
+    except BaseException:  # the database's worker threads would keep the process alive
+        await db.close()
+        raise
+    return App(settings=settings, db=db, clock=clock)
 
 
 @asynccontextmanager
@@ -100,16 +117,23 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
 
 def build_outreach(app: App) -> Outreach:
     """The outreach jobs with the sending window (reads HOLIDAYS_FILE)."""
+    from bot.core.calendar import SendWindow
+    from bot.outreach.jobs import Outreach
+
     return Outreach(app.db, app.settings, app.clock, SendWindow.from_settings(app.settings))
 
 
 def build_telegram_pacer(settings: Settings) -> RatePacer:
     """One pacer per bot token, shared by the channel's direct replies and its dispatcher."""
+    from bot.outreach.pacing import RatePacer
+
     return RatePacer.for_telegram(settings)
 
 
 def build_whatsapp_pacer(settings: Settings) -> RatePacer:
     """WHATSAPP_RATE for the number; WHATSAPP_USER_INTERVAL_S between bulk sends to one user."""
+    from bot.outreach.pacing import RatePacer
+
     per_user = 1.0 / max(settings.whatsapp_user_interval_s, 0.001)
     return RatePacer(settings.whatsapp_rate, per_user, 60.0)
 
@@ -138,14 +162,19 @@ def build_channels(app: App) -> Channels:
         pacer = channels.pacers["telegram"] = build_telegram_pacer(s)
         channels.telegram = TelegramChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
         app.conversation.files[channels.telegram.channel] = channels.telegram
+        channels.telegram.telemetry = app.telemetry
+        mode = "webhook" if s.telegram_webhook_url else "polling"
+        app.telemetry.watch("telegram", mode, app.clock.now())
     if s.whatsapp_enabled:
         pacer = channels.pacers["whatsapp"] = build_whatsapp_pacer(s)
         channels.whatsapp = WhatsAppChannel(s, app.db, app.conversation, app.clock, pacer=pacer)
+        channels.whatsapp.telemetry = app.telemetry
+        app.telemetry.watch("whatsapp", "webhook", app.clock.now())
     return channels
 
 
 async def run_channels(app: App, stop: asyncio.Event) -> None:
-    """The channels, their dispatchers, the scheduler and (for webhooks) the web server."""
+    """The channels, their dispatchers, the scheduler and the web server (always: health)."""
     from bot.channels import webserver
 
     s, channels = app.settings, build_channels(app)
@@ -158,30 +187,50 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         whatsapp=channels.whatsapp,
         telegram=tg_webhook,
         tasks=lambda: {name: not task.done() for name, task in tasks.items()},
+        telemetry=app.telemetry,
+        ready=lambda: bool(tasks),
     )
-    web = webserver.build_web_app(deps) if channels.whatsapp or tg_webhook else None
+    web = webserver.build_web_app(deps)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
+    server = webserver.WebServer(web, s.host, s.port)
+    await server.start()  # a busy port stops the start here, before any channel or job runs
     try:
         async with asyncio.TaskGroup() as group:
+            if setup is not None:
+                group.create_task(_awaited(setup()))  # setWebhook, once we listen
             if channels.telegram is not None and tg_webhook is None:
                 tasks["telegram"] = group.create_task(channels.telegram.run(stop))
             if channels.whatsapp is not None:
                 tasks["whatsapp"] = group.create_task(channels.whatsapp.run(stop))
             outreach_run = run_outreach(app, channels.senders, channels.pacers, stop)
             tasks["outreach"] = group.create_task(outreach_run)
-            if web is not None:
-                group.create_task(webserver.serve_webhooks(deps, stop, app=web, after_start=setup))
     except* ConfigError as errors:  # one clear line, not an exception group
         raise errors.exceptions[0] from None
+    finally:
+        await server.stop()
+
+
+async def _awaited(step: Awaitable[None]) -> None:
+    await step
 
 
 async def run_outreach(
     app: App, senders: Sequence[Sender], pacers: Mapping[str, Pacer], stop: asyncio.Event
 ) -> None:
     """One dispatcher task per channel plus the process's scheduler, until `stop` is set."""
+    from bot.outreach.dispatcher import Dispatcher
+    from bot.outreach.scheduler import JobRunner, new_scheduler
+
     jobs = build_outreach(app)
     dispatchers = [
-        Dispatcher(app.db, sender, pacers[sender.channel], app.clock, jobs.window)
+        Dispatcher(
+            app.db,
+            sender,
+            pacers[sender.channel],
+            app.clock,
+            jobs.window,
+            telemetry=app.telemetry,
+        )
         for sender in senders
     ]
 
@@ -191,11 +240,14 @@ async def run_outreach(
 
     jobs.wake = wake
     scheduler = new_scheduler(app.settings)
-    await JobRunner(jobs).install(scheduler)
+    runner = JobRunner(jobs, app.telemetry)
+    await runner.install(scheduler)
     scheduler.start()
     try:
         async with asyncio.TaskGroup() as group:
             for dispatcher in dispatchers:
                 group.create_task(dispatcher.run(stop))
     finally:
+        scheduler.pause()  # no new runs; the running ones finish before the database closes
+        await runner.drain(JOB_DRAIN_S)
         scheduler.shutdown(wait=False)

@@ -11,7 +11,8 @@ JemputError
 │   ├── RateLimited       the platform asked us to wait `retry_after` seconds
 │   └── TransientError    network trouble: retry with backoff
 ├── StorageError          the database is unusable (migration refused, wrong schema)
-└── ConfigError           settings are missing or invalid (one clear line, no traceback)
+├── ConfigError           settings are missing or invalid (one clear line, no traceback)
+└── OperatorError         something the operator fixes (a path, an argument): a message key
 """
 
 from __future__ import annotations
@@ -76,3 +77,14 @@ class StorageError(JemputError):
 
 class ConfigError(JemputError):
     """Settings are missing or invalid."""
+
+
+class OperatorError(JemputError):
+    """A problem the operator fixes (a path, a missing database, a bad argument).
+
+    `key` and `values` name the one-line message in the CLI's language (`bot.i18n.cli`)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(f"{key}: {values}" if values else key)
+        self.key = key
+        self.values = values

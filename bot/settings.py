@@ -95,6 +95,14 @@ class Settings(BaseSettings):
     visit_reminder_hour: int = Field(default=15, ge=0, le=23)
     escalation_hour: int = Field(default=8, ge=0, le=23)
 
+    # Operations (ops): backups, health, error log, built-in holidays
+    backup_dir: Path | None = None  # empty: `backups/` beside the database
+    backup_hour: int = Field(default=1, ge=0, le=23)
+    backup_keep: int = Field(default=14, ge=1)  # days of daily backups kept
+    health_poll_stale_s: float = Field(default=120.0, gt=0)  # /healthz 503 after this
+    error_log: Path | None = None  # empty: `errors.log` beside the database
+    holidays_country: str = "ID"  # national holidays built in (`holidays` package); empty: off
+
     # Field results, school drives, progress (kit sync, SIAK statuses, /sekolah, /laporan)
     sync_grace_days: int = Field(default=7, ge=0)  # hold summons while a visit's results wait
     school_months: int = Field(default=6, ge=0, le=24)  # "turns 17 within N months"
@@ -109,6 +117,17 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [str(value)]
         return value
+
+    @field_validator("backup_dir", "error_log", "holidays_file", "regions_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_path", "backup_dir", "error_log", "holidays_file", "regions_file")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        """Paths are resolved once, against the folder the command was started in."""
+        return value.expanduser().resolve() if value is not None else None
 
     @field_validator("timezone")
     @classmethod
@@ -144,6 +163,16 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @property
+    def backup_folder(self) -> Path:
+        """BACKUP_DIR, or `backups/` beside the database."""
+        return self.backup_dir or self.database_path.parent / "backups"
+
+    @property
+    def error_log_path(self) -> Path:
+        """ERROR_LOG, or `errors.log` beside the database."""
+        return self.error_log or self.database_path.parent / "errors.log"
 
     @property
     def whatsapp_enabled(self) -> bool:

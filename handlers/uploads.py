@@ -65,7 +65,13 @@ async def _download(ctx: Context, document: Document, limit: int) -> bytes | Non
 def _notices(ctx: Context) -> Callable[[], Awaitable[str]]:
     """After a SIAK import: the PRR/printed notices it triggers (queued in the outbox)."""
     window = SendWindow.from_settings(ctx.settings)
-    return Outreach(ctx.db, ctx.settings, ctx.clock, window).triggers
+    outreach = Outreach(ctx.db, ctx.settings, ctx.clock, window)
+
+    async def notices() -> str:
+        result = await outreach.triggers()
+        return ctx.t("cli_count_notices", n=result.counts.get("notices", 0))
+
+    return notices
 
 
 def register(router: Router) -> None:

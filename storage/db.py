@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StorageError
+from storage.location import prepare_private_file
 from storage.migrate import apply_migrations
 
 logger = logging.getLogger(__name__)
@@ -46,9 +47,9 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
-        """Open (creating the parent folder), set pragmas and apply pending migrations."""
+        """Open (file 0600, folder 0700), set pragmas and apply pending migrations."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_private_file(path)  # 0600 file (and so WAL/SHM) in a 0700 folder
         applied = await asyncio.to_thread(_migrate, path)
         if applied:
             logger.info("Applied migrations: %s", ", ".join(applied))

@@ -18,7 +18,7 @@ from bot.core.clock import Clock
 from bot.core.phone import normalize_phone, same_phone
 from bot.core.status import Status, is_wajib_ktp, parse_status, seventeenth_birthday
 from bot.errors import ConfigError, StorageError
-from bot.i18n import MESSAGES, format_date, pick_language, status_text
+from bot.i18n import MESSAGES, format_date, pick_language, status_text, t
 from bot.settings import load_settings
 from storage.db import Database
 from storage.migrate import migration_files
@@ -163,9 +163,7 @@ def test_cli_without_token_says_one_clear_line(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "jemput: Nothing to run: set TELEGRAM_BOT_TOKEN (or try `jemput demo`)."
-    ]
+    assert done.stderr.strip().splitlines() == [f"jemput: {t('id', 'cli_nothing_to_run')}"]
 
 
 def test_demo_runs_a_scripted_chat(tmp_path: Path) -> None:

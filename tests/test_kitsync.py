@@ -418,7 +418,7 @@ async def test_staff_upload_of_siak_statuses_enqueues_notices(
     replies = await ChatDriver(office, STAFF_CHAT).send(
         text="/impor status", document=doc, user_id=ADMIN, is_group=True
     )
-    assert "changed 1" in replies[0].text and "1 notices enqueued" in replies[0].text
+    assert "changed 1" in replies[0].text and t("id", "cli_count_notices", n=1) in replies[0].text
     assert [r["dedupe_key"] for r in await rows(office.db)] == [f"status:PRR:{siti.nik}"]
 
 

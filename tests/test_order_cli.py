@@ -13,6 +13,7 @@ from bot.cli.main import main
 from bot.core.capacity import Slot
 from bot.core.orders import OrderKind
 from bot.errors import ConfigError
+from bot.i18n import t
 from bot.reports.poster import deep_link, qr_image, start_payload
 from bot.settings import load_settings
 from storage import orders, visits
@@ -25,13 +26,22 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "cli.sqlite3"))
     monkeypatch.setenv("BOT_USERNAME", "JemputBolaBot")
+    asyncio.run(_create(tmp_path / "cli.sqlite3"))  # only run, demo and import create one
     return tmp_path
+
+
+async def _create(path: Path) -> None:
+    await (await Database.open(path)).close()
 
 
 def test_team_commands_and_audit(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["team", "add", "Tim Satu", "--kits", "2", "--vehicle", "Avanza"]) == 0
-    assert "2 × 25 = 50/slot" in capsys.readouterr().out
-    assert main(["team", "add", "tim satu", "--kits", "1"]) == 1
+    added = t("id", "cli_team_added", name="Tim Satu", id=1, kits=2, per_kit=25, per_slot=50)
+    assert capsys.readouterr().out.strip() == added
+    assert main(["team", "add", "tim satu", "--kits", "1"]) == 2
+    assert (
+        capsys.readouterr().err.strip() == f"jemput: {t('id', 'cli_team_taken', name='tim satu')}"
+    )
     assert main(["team", "list"]) == 0
     assert "Tim Satu\t2×25=50\tAvanza" in capsys.readouterr().out
     assert main(["team", "remove", "Tim Satu"]) == 0
@@ -77,7 +87,8 @@ REGIONS = (
 def test_import_regions_loads_the_city_areas(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (env / "wilayah.csv").write_text(REGIONS, encoding="utf-8")
     assert main(["import", "regions", str(env / "wilayah.csv")]) == 0
-    assert capsys.readouterr().out.strip() == ("Loaded 2 areas (kecamatan and kelurahan) of 19.71")
+    loaded = t("id", "cli_regions_loaded", count=2, city="19.71")
+    assert capsys.readouterr().out.strip() == loaded
     assert main(["import", "regions", str(env / "missing.csv")]) == 2
 
 

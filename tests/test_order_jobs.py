@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.outreach.order_jobs import run_order_escalation, run_visit_reminders
+from bot.outreach.results import JobResult
 from storage import visits
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
@@ -33,19 +34,16 @@ async def test_d_minus_1_reminders_reach_requester_team_and_residents(
     await visits.schedule(
         team_office.db, order.id, 1, TUE, Slot.PAGI, (ADMIN, "A"), "test", clock.now()
     )
-    assert (
-        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
-        == "0 reminders enqueued"
-    )
+    assert await run_visit_reminders(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(reminders=0)
     clock.travel(timedelta(days=2))  # Monday 30 November: the day before
-    assert (
-        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
-        == "3 reminders enqueued"
-    )
-    assert (
-        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
-        == "0 reminders enqueued"
-    )
+    assert await run_visit_reminders(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(reminders=3)
+    assert await run_visit_reminders(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(reminders=0)
     [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
     assert "Pengingat: besok (Sel, 1 Desember 2026, sesi Pagi" in requester.reply.text
     [team] = await outbox_rows(team_office, STAFF2)
@@ -62,10 +60,9 @@ async def test_friday_reminds_monday_visits(team_office: App, clock: FrozenClock
         team_office.db, order.id, 1, monday, Slot.SIANG, (ADMIN, "A"), "test", clock.now()
     )
     clock.travel(timedelta(days=6))  # Friday 4 December
-    assert (
-        await run_visit_reminders(team_office.db, team_office.settings, team_office.clock)
-        == "2 reminders enqueued"
-    )
+    assert await run_visit_reminders(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(reminders=2)
     [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
     assert "hari kerja berikutnya" in requester.reply.text
 
@@ -74,19 +71,17 @@ async def test_unanswered_orders_are_escalated_each_working_morning(
     team_office: App, clock: FrozenClock
 ) -> None:
     order = await saved_order(team_office)  # Saturday 28 November
-    assert (
-        await run_order_escalation(team_office.db, team_office.settings, team_office.clock)
-        == "not a working day"
-    )
-    clock.travel(timedelta(days=3))  # Tuesday: two working days (Mon, Tue) have passed
-    assert (
-        await run_order_escalation(team_office.db, team_office.settings, team_office.clock)
-        == "no overdue orders"
-    )
-    clock.travel(timedelta(days=1))  # Wednesday
-    assert "1 overdue" in await run_order_escalation(
+    assert await run_order_escalation(
         team_office.db, team_office.settings, team_office.clock
-    )
+    ) == JobResult.skipped("not_working_day")
+    clock.travel(timedelta(days=3))  # Tuesday: two working days (Mon, Tue) have passed
+    assert await run_order_escalation(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(escalated=0)
+    clock.travel(timedelta(days=1))  # Wednesday
+    assert await run_order_escalation(
+        team_office.db, team_office.settings, team_office.clock
+    ) == JobResult.done(escalated=1)
     await run_order_escalation(
         team_office.db, team_office.settings, team_office.clock
     )  # run twice: sent once

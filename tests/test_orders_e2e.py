@@ -17,6 +17,7 @@ import pytest
 from bot.app import App, build_telegram_pacer, run_outreach
 from bot.channels.telegram import TelegramChannel
 from bot.outreach.order_jobs import run_visit_reminders
+from bot.outreach.results import JobResult
 from storage import teams
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi
@@ -154,7 +155,7 @@ async def test_order_from_registration_to_results(bot: Bot, clock: FrozenClock) 
 
     clock.travel(timedelta(days=2, hours=5))  # Monday 30 November, 15:00
     app = bot.app
-    assert await run_visit_reminders(app.db, app.settings, app.clock) == "2 reminders enqueued"
+    assert await run_visit_reminders(app.db, app.settings, app.clock) == JobResult.done(reminders=2)
     reminder = await wait_for(fake, OFFICIAL, "Pengingat: besok")
     assert "membawa KK asli" in reminder["text"]
     await wait_for(fake, STAFF2, "Pengingat tim Alpha")

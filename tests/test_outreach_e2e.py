@@ -18,6 +18,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.core.ports import NoPacer
+from bot.i18n import t
 from bot.outreach.dispatcher import Dispatcher
 from storage import chats
 from storage.residents import add_residents
@@ -194,7 +195,7 @@ async def test_jobs_run_from_another_process_is_sent_by_the_running_dispatcher(
             stdout=asyncio.subprocess.PIPE,
         )
         out, _ = await cli.communicate()
-        assert cli.returncode == 0 and b"3 summons enqueued" in out
+        assert cli.returncode == 0 and t("id", "cli_count_summons", n=3).encode() in out
         await sender.wait_for(3, timeout=2.5)  # polled: ≤ 1 s after the commit
     finally:
         stop.set()

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.cli.jobs import JOB_NAMES
 from bot.cli.main import main
+from bot.errors import OperatorError
+from bot.i18n import t
+from bot.outreach.results import JobResult
 from bot.outreach.scheduler import JobRunner, describe_jobs, new_scheduler
+from storage.db import Database
 from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.outreach_support import link_chat, outreach_for, rows
@@ -85,13 +90,13 @@ async def test_manual_runs_always_run_and_failures_are_recorded(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     jobs = runner(app)
-    assert (await jobs.run_now("triggers")) == "0 notices enqueued"
+    assert (await jobs.run_now("triggers")) == JobResult.done(notices=0)
 
     async def broken(*args: object) -> int:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("storage.outreach.fire_triggers", broken)
-    assert await jobs.run_now("triggers") == "failed: disk on fire"
+    assert await jobs.run_now("triggers") == JobResult.failed("RuntimeError: disk on fire")
     last = await app.db.fetchone("SELECT error FROM job_runs ORDER BY id DESC LIMIT 1")
     assert last is not None and last[0] == "RuntimeError: disk on fire"
 
@@ -107,9 +112,10 @@ async def test_describe_jobs_next_runs(app: App) -> None:
     assert last is not None and last.slot.startswith("manual:") and last.finished_at
 
 
-def test_unknown_job_is_a_config_error(app: App) -> None:
-    with pytest.raises(Exception, match="Unknown job 'nope'"):
+def test_unknown_job_is_an_operator_error(app: App) -> None:
+    with pytest.raises(OperatorError) as raised:
         runner(app).spec("nope")
+    assert raised.value.key == "cli_job_unknown" and raised.value.values["name"] == "nope"
 
 
 def test_cli_jobs_outbox_and_run(
@@ -117,15 +123,51 @@ def test_cli_jobs_outbox_and_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     db = str(tmp_path / "cli.sqlite3")
+    assert main(["jobs", "--db", db]) == 2  # no database there: refused, not created
+    assert not Path(db).exists()
+    asyncio.run(_create(Path(db)))
     assert main(["jobs", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "summons" in out and "next" in out and "never" in out
+    assert all(name in out for name in JOB_NAMES) and t("id", "cli_job_never") in out
     assert main(["jobs", "run", "summons", "--db", db]) == 0
-    assert "summons: 0 summons enqueued" in capsys.readouterr().out
-    assert main(["jobs", "run", "nope", "--db", db]) == 2
-    assert main(["outbox", "--retry-dead", "--db", db]) == 0
+    done = t(
+        "id",
+        "cli_job_done",
+        name="summons",
+        counts=", ".join([t("id", "cli_count_summons", n=0), t("id", "cli_count_cancelled", n=0)]),
+    )
+    assert capsys.readouterr().out.strip() == done
+    with pytest.raises(SystemExit) as usage:
+        main(["jobs", "run", "nope", "--db", db])
+    assert usage.value.code == 2
+    assert main(["outbox", "--retry-dead", "--db", db, "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "0 dead letters queued again" in out and "Antrean pesan" in out
+    assert t("en", "cli_dead_requeued", count=0) in out and t("en", "outbox_title") in out
+
+
+async def _create(path: Path) -> None:
+    await (await Database.open(path)).close()
+
+
+def test_every_job_is_listed_for_the_cli(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    assert tuple(runner(app).specs) == JOB_NAMES
+    with pytest.raises(SystemExit):
+        main(["jobs", "run", "--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in JOB_NAMES), out
+
+
+async def test_a_failing_job_exits_1_with_one_line(
+    app: App, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def broken(*args: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("storage.outreach.fire_triggers", broken)
+    code = await asyncio.to_thread(main, ["jobs", "run", "triggers", "--db", str(app.db.path)])
+    assert code == 1
+    line = t("id", "cli_job_failed", name="triggers", reason="RuntimeError: disk on fire")
+    assert capsys.readouterr().out.strip() == line
 
 
 def test_frozen_clock_is_saturday_10_wib(clock: FrozenClock) -> None:

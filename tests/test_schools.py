@@ -13,6 +13,7 @@ from bot.app import App
 from bot.cli.demo import make_nik
 from bot.cli.main import main
 from bot.errors import ImportFileError
+from bot.i18n import t
 from bot.imports.students import import_students
 from bot.reports.schools import school_key, schools
 from tests.conftest import ChatDriver, FrozenClock
@@ -140,5 +141,12 @@ async def test_jemput_schools_cli(
     assert "SMAN 1 Pangkalpinang" in out and "SMK Negeri 2" in out
     args = ["schools", "--targets", "SMK Negeri 2", "--out", str(tmp_path / "t"), "--db", db]
     assert await asyncio.to_thread(main, args) == 0
-    assert "1 students to record at SMK Negeri 2" in capsys.readouterr().out
+    path = tmp_path / "t" / "sasaran-smk-negeri-2.csv"
+    written = t("id", "cli_targets_written", count=1, school="SMK Negeri 2", path=path)
+    assert capsys.readouterr().out.strip() == written
+    assert path.stat().st_mode & 0o777 == 0o600  # names and NIKs of minors
+    args = ["schools", "--targets", "SMA Atlantis", "--db", db]
+    assert await asyncio.to_thread(main, args) == 2
+    missing = t("id", "cli_unknown_school", name="SMA Atlantis")
+    assert capsys.readouterr().err.strip() == f"jemput: {missing}"
     assert (tmp_path / "t" / "sasaran-smk-negeri-2.csv").exists()

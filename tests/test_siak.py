@@ -11,6 +11,7 @@ import pytest
 from bot.app import App, build_outreach
 from bot.cli.main import main
 from bot.errors import ImportFileError
+from bot.i18n import t
 from bot.imports.statuses import import_statuses
 from storage.residents import Resident
 from tests.field_support import scalar, status_of, write_csv, write_xlsx
@@ -166,5 +167,6 @@ def test_cli_imports_and_enqueues_notices(
     assert main(["import", "statuses", str(path), "--db", str(tmp_path / "cli.sqlite3")]) == 0
     out = capsys.readouterr().out
     assert (
-        out.startswith("changed 0, unchanged 0, kept 0, rejected 1") and "notices enqueued" in out
+        out.startswith("changed 0, unchanged 0, kept 0, rejected 1")
+        and t("id", "cli_count_notices", n=0) in out
     )

@@ -225,9 +225,10 @@ async def test_healthz_reports_db_tasks_and_queues(wa: WhatsAppHarness) -> None:
     response = await wa.http.get("/healthz")
     assert response.status_code == 200
     report = response.json()
-    assert report["db"] is True
-    assert report["inbox_pending"]["whatsapp"] == 1
-    assert report["outbox_pending"] == 0
+    assert report["db"] is True and report["status"] == "ok"
+    assert report["inbox"]["whatsapp"]["pending"] == 1
+    assert report["outbox"]["pending"] == 0
+    assert report["channels"]["whatsapp"]["mode"] == "webhook"
 
 
 async def test_telegram_webhook_mode_checks_the_secret_and_handles_updates(

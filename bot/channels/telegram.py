@@ -66,6 +66,7 @@ from bot.core.messages import (
 )
 from bot.core.numbers import parse_id
 from bot.core.ports import NoPacer, Pacer
+from bot.core.telemetry import Telemetry
 from bot.errors import (
     ChannelError,
     ChatUnreachable,
@@ -139,6 +140,7 @@ class TelegramChannel:
         self.bot = _make_bot(settings)
         self._drain_lock = asyncio.Lock()
         self._backoff = 1.0
+        self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
 
     async def fetch_file(self, file_id: str, max_bytes: int) -> bytes:
         """A file a user sent (getFile, then its URL); ImportFileError when over `max_bytes`."""
@@ -210,6 +212,7 @@ class TelegramChannel:
             await self._pause(stop, _retry_seconds(exc) if isinstance(exc, RetryAfter) else None)
             return offset
         self._backoff = 1.0
+        self.telemetry.polled(CHANNEL.value, self.clock.now())
         if not updates:
             if not self.settings.telegram_poll_timeout:  # short polling: do not spin
                 await self._pause(stop, 1.0)
@@ -331,8 +334,10 @@ class TelegramChannel:
             await self.pacer.acquire(chat_id, interactive=True, is_group=is_group)
             try:
                 await self._post(chat_id, out)
+                self.telemetry.sent(CHANNEL.value, "reply")
                 return True
             except RateLimited as exc:
+                self.telemetry.rate_limited(CHANNEL.value)
                 self.pacer.penalize(exc.retry_after)
                 wait = exc.retry_after
             except TransientError as exc:  # a timed-out send may have arrived: rare duplicate

@@ -10,7 +10,10 @@ Routes:
   Storage trouble → 503, so Meta retries.
 * `POST /webhooks/telegram` — Telegram webhook mode (TELEGRAM_WEBHOOK_URL): the header
   `X-Telegram-Bot-Api-Secret-Token` must equal TELEGRAM_WEBHOOK_SECRET (constant-time).
-* `GET  /healthz` — database reachable, background tasks alive, queue depth; 200 or 503.
+* `GET  /healthz` — channels' last poll/webhook, queues, jobs; 200 or 503 (`health.py`).
+* `GET  /metrics` — Prometheus text format (`health.py`).
+
+The server runs whenever `jemput run` runs, polling mode too, so health is always there.
 """
 
 from __future__ import annotations
@@ -24,31 +27,30 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram.error import InvalidToken, TelegramError
 
+from bot.channels.health import Health, healthz_endpoint, metrics_endpoint
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.core.clock import Clock
+from bot.core.telemetry import Telemetry
 from bot.errors import ConfigError
 from bot.settings import Settings
-from storage import inbox, outbox
 from storage.db import DB_ERRORS, Database
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 TELEGRAM_SECRET_HEADER = "x-telegram-bot-api-secret-token"
-INBOX_CHANNELS = ("whatsapp", "telegram")
 KEEP_ALIVE_S = 75  # longer than a reverse proxy's idle timeout (nginx: 60 s)
-#: A health check reports these instead of failing.
-_HEALTH_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, ValueError)
 
 
 class TelegramWebhookTarget(Protocol):
@@ -69,6 +71,8 @@ class WebDeps:
     whatsapp: WhatsAppChannel | None = None
     telegram: TelegramWebhookTarget | None = None
     tasks: Callable[[], dict[str, bool]] = field(default=lambda: {})
+    telemetry: Telemetry = field(default_factory=Telemetry)
+    ready: Callable[[], bool] = field(default=lambda: True)  # False while starting
 
 
 def signature_ok(secret: bytes, body: bytes, header: str) -> bool:
@@ -79,19 +83,23 @@ def signature_ok(secret: bytes, body: bytes, header: str) -> bool:
 
 def build_web_app(deps: WebDeps) -> Starlette:
     """The Starlette app with the routes of the configured channels."""
-    routes = [Route("/healthz", _healthz(deps), methods=["GET"])]
+    source = Health(deps.settings, deps.db, deps.clock, deps.telemetry, deps.tasks, deps.ready)
+    routes = [
+        Route("/healthz", healthz_endpoint(source), methods=["GET"]),
+        Route("/metrics", metrics_endpoint(source), methods=["GET"]),
+    ]
     if deps.whatsapp is not None:
         s = deps.settings
         if s.whatsapp_app_secret is None or not s.whatsapp_app_secret.get_secret_value():
             raise ConfigError("WHATSAPP_APP_SECRET is required to receive WhatsApp webhooks")
         routes.append(Route("/webhooks/whatsapp", _wa_verify(s), methods=["GET"]))
-        routes.append(Route("/webhooks/whatsapp", _wa_receive(deps.whatsapp, s), methods=["POST"]))
+        receive = _wa_receive(deps.whatsapp, s, deps.telemetry)
+        routes.append(Route("/webhooks/whatsapp", receive, methods=["POST"]))
     if deps.telegram is not None:
         if deps.settings.telegram_webhook_secret is None:
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
-        routes.append(
-            Route("/webhooks/telegram", _tg_receive(deps.telegram, deps.settings), methods=["POST"])
-        )
+        receive = _tg_receive(deps.telegram, deps.settings, deps.telemetry)
+        routes.append(Route("/webhooks/telegram", receive, methods=["POST"]))
     return Starlette(routes=routes)
 
 
@@ -117,7 +125,7 @@ def _wa_verify(settings: Settings) -> Endpoint:
     return verify
 
 
-def _wa_receive(channel: WhatsAppChannel, settings: Settings) -> Endpoint:
+def _wa_receive(channel: WhatsAppChannel, settings: Settings, telemetry: Telemetry) -> Endpoint:
     assert settings.whatsapp_app_secret is not None
     secret = settings.whatsapp_app_secret.get_secret_value().encode()
 
@@ -136,12 +144,15 @@ def _wa_receive(channel: WhatsAppChannel, settings: Settings) -> Endpoint:
         except DB_ERRORS:
             logger.exception("Could not store a WhatsApp webhook")
             return PlainTextResponse("try again", status_code=503)
+        telemetry.received(channel.channel.value, channel.clock.now())
         return PlainTextResponse("ok")
 
     return receive
 
 
-def _tg_receive(telegram: TelegramWebhookTarget, settings: Settings) -> Endpoint:
+def _tg_receive(
+    telegram: TelegramWebhookTarget, settings: Settings, telemetry: Telemetry
+) -> Endpoint:
     assert settings.telegram_webhook_secret is not None
     secret = settings.telegram_webhook_secret.get_secret_value().encode()
 
@@ -163,28 +174,10 @@ def _tg_receive(telegram: TelegramWebhookTarget, settings: Settings) -> Endpoint
         except DB_ERRORS:
             logger.exception("Could not store a Telegram update")
             return PlainTextResponse("try again", status_code=503)
+        telemetry.received("telegram", datetime.now(UTC))
         return PlainTextResponse("ok")
 
     return receive
-
-
-def _healthz(deps: WebDeps) -> Endpoint:
-    async def healthz(request: Request) -> Response:
-        report: dict[str, Any] = {"db": False, "tasks": deps.tasks()}
-        try:
-            report["db"] = await deps.db.ping()
-            report["inbox_pending"] = {
-                ch: len(await inbox.pending(deps.db, ch, limit=10_000)) for ch in INBOX_CHANNELS
-            }
-            counts = (await outbox.report(deps.db, deps.clock.now(), dead_limit=0)).counts
-            report["outbox_pending"] = sum(counts.get("pending", {}).values())
-            report["outbox_dead"] = sum(counts.get("dead", {}).values())
-        except _HEALTH_ERRORS as exc:
-            report["error"] = type(exc).__name__
-        healthy = report["db"] and all(report["tasks"].values()) and "error" not in report
-        return JSONResponse(report, status_code=200 if healthy else 503)
-
-    return healthz
 
 
 def _client(request: Request) -> str:

@@ -36,6 +36,7 @@ from bot.core.clock import Clock
 from bot.core.messages import Inbound, Reply
 from bot.core.phone import normalize_phone
 from bot.core.ports import NoPacer, Pacer
+from bot.core.telemetry import Telemetry
 from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited, TransientError
 from bot.settings import Settings
 from handlers.router import Conversation
@@ -91,6 +92,7 @@ class WhatsAppChannel:
         self._drain_lock = asyncio.Lock()
         self._busy = asyncio.Semaphore(PROCESS_CONCURRENCY)
         self._reply_keys = itertools.count()
+        self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
 
     # -- webhook side --------------------------------------------------------------------
 
@@ -227,12 +229,14 @@ class WhatsAppChannel:
             await self.pacer.acquire(f"{chat_id}#{next(self._reply_keys)}", interactive=True)
             try:
                 await self.sender.send_reply(contact, reply)
+                self.telemetry.sent(CHANNEL.value, "reply")
                 return True
             except WindowClosed:
                 return await self._template_instead(contact, reply)
             except PairRateLimited as exc:
                 wait = exc.retry_after
             except RateLimited as exc:
+                self.telemetry.rate_limited(CHANNEL.value)
                 self.pacer.penalize(exc.retry_after)
                 wait = exc.retry_after
             except TransientError as exc:

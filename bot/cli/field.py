@@ -1,124 +1,165 @@
-"""`jemput import recordings|statuses|students FILE`, `jemput schools`, `jemput report --out DIR`.
+"""`jemput import regions|residents|recordings|statuses|students FILE`, `jemput schools`,
+`jemput report --out DIR`.
 
-Added to the `jemput` parser by `add_field_commands`; one `cmd_*` coroutine per command,
-progress to stderr, a one-line summary at the end.
+Imports may create the database (a new office starts with `jemput import regions`); schools and
+report only read it. Progress goes to stderr, a one-line summary to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_outreach, open_app
-from bot.settings import Settings
+from bot.cli.context import Cli, open_data
+from bot.cli.orders import writable_folder
+from bot.errors import OperatorError
 
-_Sub = Any  # argparse's private _SubParsersAction
 
+def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
+    """import …, schools, report."""
+    data = parents["data"]
+    imp = sub.add_parser("import", help=h("h_import"), parents=data)
+    imports = imp.add_subparsers(required=True, metavar="KIND")
 
-def add_field_commands(sub: _Sub, imports: _Sub) -> None:
-    """Register the field subcommands: `imports` is the `jemput import` sub-parser group."""
-    rec = imports.add_parser("recordings", help="kit sync: nik, tanggal_rekam, kit[, kode]")
-    rec.add_argument("file", type=Path)
-    rec.add_argument("--batch", type=int, default=20_000, help="rows per transaction")
-    rec.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    rec.set_defaults(func=cmd_import_recordings)
+    def kind(name: str, help_key: str, func: Any) -> Any:
+        parser = imports.add_parser(name, help=h(help_key), parents=data)
+        parser.add_argument("file", type=Path, help=h("h_file"))
+        parser.set_defaults(func=func)
+        return parser
 
-    st = imports.add_parser("statuses", help="SIAK statuses: nik, status, tanggal")
-    st.add_argument("file", type=Path)
-    st.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    st.set_defaults(func=cmd_import_statuses)
+    kind("regions", "h_regions", cmd_import_regions).add_argument("--city", help=h("h_city"))
+    residents = kind("residents", "h_residents", cmd_import_residents)
+    residents.add_argument("--regions", type=Path, help=h("h_regions_file"))
+    recordings = kind("recordings", "h_recordings", cmd_import_recordings)
+    recordings.add_argument("--batch", type=int, default=20_000, help=h("h_batch"))
+    kind("statuses", "h_statuses", cmd_import_statuses)
+    kind("students", "h_students", cmd_import_students)
 
-    stu = imports.add_parser("students", help="school lists: nik, nama, tanggal_lahir, sekolah")
-    stu.add_argument("file", type=Path)
-    stu.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    stu.set_defaults(func=cmd_import_students)
-
-    schools = sub.add_parser("schools", help="schools by students to record (16+ or turning 17)")
-    schools.add_argument("--months", type=int, help="turning 17 within N months (SCHOOL_MONTHS)")
-    schools.add_argument("--targets", metavar="SCHOOL", help="write this school's target list")
-    schools.add_argument("--out", type=Path, default=Path("."), help="folder for --targets")
-    schools.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    schools = sub.add_parser("schools", help=h("h_schools"), parents=data)
+    schools.add_argument("--months", type=int, help=h("h_months"))
+    schools.add_argument("--targets", metavar="SCHOOL", help=h("h_targets"))
+    schools.add_argument("--out", type=Path, default=Path("."), help=h("h_out"))
     schools.set_defaults(func=cmd_schools)
 
-    report = sub.add_parser("report", help="progress report: HTML page with charts, CSV exports")
-    report.add_argument("--out", type=Path, required=True, help="output folder")
-    report.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
+    report = sub.add_parser("report", help=h("h_report"), parents=data)
+    report.add_argument("--out", type=Path, required=True, help=h("h_out"))
     report.set_defaults(func=cmd_report)
 
 
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
+def input_file(path: Path) -> Path:
+    """The absolute path of an existing file, or OperatorError."""
+    path = path.expanduser().resolve()
+    if not path.is_file():
+        raise OperatorError("cli_file_missing", path=path)
+    return path
 
 
 def _progress(rows: int) -> None:
-    print(f"\r{rows:,} rows applied", end="", file=sys.stderr, flush=True)
+    print(f"\r{rows:,} rows", end="", file=sys.stderr, flush=True)
 
 
-async def cmd_import_recordings(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_import_regions(cli: Cli, args: argparse.Namespace) -> int:
+    """Load the city's areas (for /pengurus, /pesan and posters) from a Kepmendagri list."""
+    from bot.app import load_areas
+
+    path, city = input_file(args.file), args.city or cli.settings.city_code
+    async with open_data(cli, create=True) as app:
+        count = await load_areas(app.db, path, city)
+    cli.say("cli_regions_loaded", count=count, city=city)
+    return 0
+
+
+async def cmd_import_residents(cli: Cli, args: argparse.Namespace) -> int:
+    """Import or update data wajib KTP from a CSV/XLSX file."""
+    from bot.imports.residents import import_residents, stderr_progress
+
+    path = input_file(args.file)
+    regions = input_file(args.regions) if args.regions else cli.settings.regions_file
+    async with open_data(cli, create=True) as app:
+        summary = await import_residents(
+            app.db, path, today=app.clock.today(), actor=cli.actor, regions=regions,
+            progress=stderr_progress,
+        )  # fmt: skip
+    print(summary.line())
+    return 0
+
+
+async def cmd_import_recordings(cli: Cli, args: argparse.Namespace) -> int:
     """Kit sync from a CSV/XLSX file; pending summons of the recorded stop at once."""
     from bot.imports.recordings import import_recordings
 
-    async with open_app(settings) as app:
+    path = input_file(args.file)
+    async with open_data(cli, create=True) as app:
         summary = await import_recordings(
-            app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
-            max_mb=settings.import_max_mb, apply_rows=max(args.batch, 1), progress=_progress,
+            app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
+            max_mb=cli.settings.import_max_mb, apply_rows=max(args.batch, 1), progress=_progress,
         )  # fmt: skip
     print(file=sys.stderr)
     print(summary.line())
     return 0
 
 
-async def cmd_import_statuses(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_import_statuses(cli: Cli, args: argparse.Namespace) -> int:
     """SIAK status import; PRR/DICETAK notices are enqueued at once."""
+    from bot.app import build_outreach
+    from bot.cli.jobs import result_line
     from bot.imports.statuses import import_statuses
 
-    async with open_app(settings) as app:
+    path = input_file(args.file)
+    async with open_data(cli, create=True) as app:
         summary = await import_statuses(
-            app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
-            max_mb=settings.import_max_mb, progress=_progress,
+            app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
+            max_mb=cli.settings.import_max_mb, progress=_progress,
         )  # fmt: skip
         notices = await build_outreach(app).triggers()
     print(file=sys.stderr)
-    print(f"{summary.line()}; {notices}")
+    print(f"{summary.line()}; {result_line(cli, 'triggers', notices)}")
     return 0
 
 
-async def cmd_import_students(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_import_students(cli: Cli, args: argparse.Namespace) -> int:
     """Students from school lists (upsert by NIK)."""
     from bot.imports.students import import_students
 
-    async with open_app(settings) as app:
+    path = input_file(args.file)
+    async with open_data(cli, create=True) as app:
         summary = await import_students(
-            app.db, args.file, today=app.clock.today(), now=app.clock.now(), actor=_actor(),
-            max_mb=settings.import_max_mb,
+            app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
+            max_mb=cli.settings.import_max_mb,
         )  # fmt: skip
     print(summary.line())
     return 0
 
 
-async def cmd_schools(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_schools(cli: Cli, args: argparse.Namespace) -> int:
     """Schools by students to record; `--targets SCHOOL` writes that school's list as CSV."""
-    from bot.reports.schools import school_lines, write_targets
+    from bot.core.files import private_dir
+    from bot.reports.schools import school_lines, schools, write_targets
 
-    months = settings.school_months if args.months is None else max(args.months, 0)
-    async with open_app(settings) as app:
-        if args.targets:
-            path, count = await write_targets(app.db, app.clock.today(), args.targets, args.out)
-            print(f"{count} students to record at {args.targets}: {path}")
-        else:
+    months = cli.settings.school_months if args.months is None else max(args.months, 0)
+    async with open_data(cli) as app:
+        if not args.targets:
             for line in await school_lines(app.db, app.clock.today(), months):
                 print(line)
+            return 0
+        known = {s.sekolah.casefold() for s in await schools(app.db, app.clock.today(), months)}
+        if args.targets.casefold() not in known:
+            raise OperatorError("cli_unknown_school", name=args.targets)
+        out = writable_folder(args.out, private_dir)
+        path, count = await write_targets(app.db, app.clock.today(), args.targets, out)
+    cli.say("cli_targets_written", count=count, school=args.targets, path=path)
     return 0
 
 
-async def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+async def cmd_report(cli: Cli, args: argparse.Namespace) -> int:
     """Write the progress report (HTML with charts, CSV exports) to a folder."""
+    from bot.core.files import private_dir
     from bot.reports.page import write_report
 
-    async with open_app(settings) as app:
-        written = await write_report(app.db, settings, app.clock, args.out, actor=_actor())
-    print(f"Report written to {args.out}: {', '.join(p.name for p in written)}")
+    out = writable_folder(args.out, private_dir)
+    async with open_data(cli) as app:
+        written = await write_report(app.db, cli.settings, app.clock, out, actor=cli.actor)
+    cli.say("cli_report_written", out=out, files=", ".join(p.name for p in written))
     return 0

@@ -1,219 +1,167 @@
-"""The `jemput` command (also `python -m bot`): run the bot, the console demo, imports."""
+"""The `jemput` command (also `python -m bot`): parsing, language, logging, exit codes.
+
+Exit codes: 0 done; 1 a job or action failed; 2 something the operator fixes (one line starting
+`jemput:` in the CLI's language: DEFAULT_LANGUAGE, or `--lang`); 130 interrupted. An unexpected
+error writes its traceback to ERROR_LOG and one line to the user. Every command module loads its
+heavy dependencies inside its functions, so the command starts fast.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import logging
-import signal
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from bot.app import App, build_outreach, open_app, run_channels
-from bot.cli.field import add_field_commands
-from bot.cli.orders import add_order_commands
-from bot.errors import ConfigError, ImportFileError, JemputError, StorageError
-from bot.settings import Settings, load_settings
+from bot.cli import data, field, jobs, orders, run
+from bot.cli.context import Cli
+from bot.cli.logs import setup_logging
+from bot.errors import (
+    ConfigError,
+    ImportFileError,
+    InputError,
+    JemputError,
+    OperatorError,
+    StorageError,
+)
+from bot.i18n import LANGUAGES, t
+from bot.i18n.cli import ARGPARSE_ID
 
 logger = logging.getLogger("jemput")
 
-DEMO_DB = Path("data/demo.sqlite3")
+Help = Callable[[str], str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = early_language(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func") and not args.version:
+        parser.error(t(lang, "cli_need_command"))
+    old_umask = os.umask(0o077)  # whatever else is written: private (UU 27/2022)
+    try:
+        return _run(args, lang)
+    finally:
+        os.umask(old_umask)
+
+
+def _run(args: argparse.Namespace, lang: str) -> int:
+    """Load settings, run the command, turn failures into one line and an exit code."""
+    from bot.settings import load_settings  # pydantic: not needed for --help
+
+    crash: logging.Logger | None = None
     try:
         overrides = {"database_path": args.db} if getattr(args, "db", None) else {}
         settings = load_settings(**overrides)
-        return int(asyncio.run(args.func(settings, args)) or 0)
+        lang = getattr(args, "lang", None) or settings.default_language
+        crash = setup_logging(settings, getattr(args, "verbose", False), service=_is_run(args))
+        cli = Cli(settings, lang)
+        if args.version:
+            return data.print_version(cli)
+        import asyncio  # not needed for --help / --version
+
+        return int(asyncio.run(args.func(cli, args)) or 0)
+    except OperatorError as exc:
+        return _fail(t(lang, exc.key, **exc.values))
+    except InputError as exc:
+        return _fail(t(lang, exc.key) if exc.key != exc.detail else exc.detail)
     except (ConfigError, ImportFileError, StorageError) as exc:
-        print(f"jemput: {exc}", file=sys.stderr)
-        return 2
-    except JemputError as exc:
-        print(f"jemput: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
+    except JemputError as exc:  # e.g. a platform refused a call during a command
+        return _fail(str(exc), code=1)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `jemput audit | head`: the reader has gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # a bug: the traceback to the error log, one line to the user
+        where = "-"
+        if crash is not None:
+            crash.error("Unexpected error in `jemput %s`", _command(args), exc_info=True)
+            where = crash.handlers[0].baseFilename  # type: ignore[attr-defined]
+        elif getattr(args, "verbose", False):  # no error log yet (settings unread): -v shows it
+            logger.exception("Unexpected error")
+        return _fail(t(lang, "cli_unexpected", error=type(exc).__name__, log=where), code=1)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jemput", description="Jemput Bola e-KTP assistant")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+def _fail(line: str, code: int = 2) -> int:
+    print(f"jemput: {line}", file=sys.stderr)
+    return code
 
-    run = sub.add_parser("run", help="run the bot until SIGTERM/SIGINT")
-    run.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    run.set_defaults(func=cmd_run)
 
-    demo = sub.add_parser("demo", help="console chat on a built-in demo database")
-    demo.add_argument("--db", type=Path, default=DEMO_DB, help=f"demo database ({DEMO_DB})")
-    demo.add_argument("--lang", choices=("id", "en"), default="id")
-    demo.set_defaults(func=cmd_demo)
+def _is_run(args: argparse.Namespace) -> bool:
+    return getattr(args, "func", None) is run.cmd_run
 
-    imp = sub.add_parser("import", help="import data files")
-    imp_sub = imp.add_subparsers(required=True, metavar="KIND")
-    residents = imp_sub.add_parser("residents", help="data wajib KTP (CSV or XLSX)")
-    residents.add_argument("file", type=Path)
-    residents.add_argument("--regions", type=Path, help="Kepmendagri region list CSV")
-    residents.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    residents.set_defaults(func=cmd_import_residents)
 
-    regions = imp_sub.add_parser("regions", help="kecamatan/kelurahan from a Kepmendagri list")
-    regions.add_argument("file", type=Path, help="CSV with kode,nama,tingkat")
-    regions.add_argument("--city", help="kota/kabupaten code (default CITY_CODE)")
-    regions.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    regions.set_defaults(func=cmd_import_regions)
+def _command(args: argparse.Namespace) -> str:
+    func = getattr(args, "func", None)
+    return getattr(func, "__name__", "?").removeprefix("cmd_").replace("_", " ")
 
-    backup = sub.add_parser("backup", help="online copy of the database (safe while running)")
-    backup.add_argument("path", type=Path, help="new file to write")
-    backup.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    backup.set_defaults(func=cmd_backup)
 
-    wa = sub.add_parser("whatsapp", help="WhatsApp helpers")
-    wa_sub = wa.add_subparsers(required=True, metavar="ACTION")
-    templates = wa_sub.add_parser("templates", help="template texts to submit to Meta")
-    templates.set_defaults(func=cmd_whatsapp_templates)
+def early_language(argv: Sequence[str]) -> str:
+    """The CLI language before settings are read: --lang, DEFAULT_LANGUAGE, ./.env, else id."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else value
+        if value in LANGUAGES:
+            return value
+    found = os.environ.get("DEFAULT_LANGUAGE") or _dotenv("DEFAULT_LANGUAGE")
+    return found if found in LANGUAGES else "id"
 
-    box = sub.add_parser("outbox", help="outbox counts, send rate, dead letters")
-    box.add_argument("--retry-dead", action="store_true", help="queue the dead letters again")
-    box.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    box.set_defaults(func=cmd_outbox)
 
-    jobs = sub.add_parser("jobs", help="scheduled jobs and their next run; `jobs run NAME`")
-    jobs.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    jobs.set_defaults(func=cmd_jobs)
-    jobs_sub = jobs.add_subparsers(metavar="ACTION")
-    run_job = jobs_sub.add_parser("run", help="run a job now (e.g. summons)")
-    run_job.add_argument("name", help="summons, triggers, staff_digest, officials_digest")
-    run_job.add_argument("--db", type=Path, help="database path (default DATABASE_PATH)")
-    run_job.set_defaults(func=cmd_jobs_run)
-    add_order_commands(sub)  # team, day, visit, audit, poster
-    add_field_commands(sub, imp_sub)  # import recordings|statuses|students, schools, report
+def _dotenv(name: str) -> str | None:
+    try:
+        lines = Path(".env").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == name:
+            return value.split("#", 1)[0].strip().strip("'\"")
+    return None
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors in the CLI's language."""
+
+    lang = "id"
+
+    def error(self, message: str) -> NoReturn:
+        """`jemput: <message> (see jemput --help)`, exit 2."""
+        self.exit(2, f"jemput: {t(self.lang, 'cli_usage', message=message)}\n")
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    """The whole command tree, help texts in `lang`."""
+    if lang == "id":  # argparse's own words (usage, options, required …)
+        argparse._ = lambda text: ARGPARSE_ID.get(text, text)  # type: ignore[attr-defined]
+    Parser.lang = lang
+
+    def h(key: str) -> str:
+        return t(lang, key).replace("%", "%%")
+
+    common = Parser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help=h("h_verbose"))  # fmt: skip
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h("h_lang"))
+    with_db = Parser(add_help=False, parents=[common])
+    with_db.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=h("h_db"))
+
+    parser = Parser(prog="jemput", description=h("h_jemput"), parents=[with_db])
+    parser.add_argument("--version", action="store_true", help=h("h_version"))
+    sub = parser.add_subparsers(metavar="COMMAND", parser_class=Parser)
+    parents = {"common": [common], "data": [with_db]}
+    run.add_commands(sub, h, parents)
+    field.add_commands(sub, h, parents)
+    data.add_commands(sub, h, parents)
+    jobs.add_commands(sub, h, parents)
+    orders.add_commands(sub, h, parents)
     return parser
-
-
-async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Run every configured channel until a signal arrives."""
-    if settings.telegram_bot_token is None and not settings.whatsapp_enabled:
-        raise ConfigError("Nothing to run: set TELEGRAM_BOT_TOKEN (or try `jemput demo`).")
-    async with open_app(settings) as app:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await _run_channels(app, stop)
-    logger.info("Stopped cleanly")
-    return 0
-
-
-async def _run_channels(app: App, stop: asyncio.Event) -> None:
-    """Telegram-only, WhatsApp-only or both; the web server when webhooks are configured."""
-    await run_channels(app, stop)
-
-
-async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    """Console chat on the demo database (created on first use): see `bot.cli.demo`."""
-    from bot.cli.demo import demo_settings, run_demo
-
-    if not args.verbose:  # the chat is the output; logs would interleave with it
-        logging.getLogger().setLevel(logging.WARNING)
-    await run_demo(demo_settings(settings, args.db), args.lang)
-    return 0
-
-
-async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    """Copy the live database to a new file with SQLite's online backup."""
-    from storage.backup import backup_database
-
-    def show(done: int, total: int) -> None:
-        print(f"\rbackup: {done}/{total} pages", end="", file=sys.stderr, flush=True)
-
-    pages = await backup_database(settings.database_path, args.path, show)
-    print(file=sys.stderr)
-    print(f"Backed up {settings.database_path} to {args.path} ({pages} pages, integrity ok)")
-    return 0
-
-
-async def cmd_import_regions(settings: Settings, args: argparse.Namespace) -> int:
-    """Load the city's areas (for /pengurus, /pesan and posters) from a Kepmendagri list."""
-    from bot.app import load_areas
-
-    async with open_app(settings) as app:
-        count = await load_areas(app.db, args.file, args.city or settings.city_code)
-    print(f"Loaded {count} areas (kecamatan and kelurahan) of {args.city or settings.city_code}")
-    return 0
-
-
-async def cmd_import_residents(settings: Settings, args: argparse.Namespace) -> int:
-    """Import or update data wajib KTP from a CSV/XLSX file."""
-    from bot.imports.residents import import_residents, stderr_progress
-
-    async with open_app(settings) as app:
-        summary = await import_residents(
-            app.db,
-            args.file,
-            today=app.clock.today(),
-            actor=f"cli:{getpass.getuser()}",
-            regions=args.regions or settings.regions_file,
-            progress=stderr_progress,
-        )
-    print(summary.line())
-    return 0
-
-
-async def cmd_whatsapp_templates(settings: Settings, args: argparse.Namespace) -> int:
-    """Print the WhatsApp message templates (names from settings) to submit for approval."""
-    from bot.channels.whatsapp_templates import print_templates
-
-    print_templates(settings)
-    return 0
-
-
-async def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
-    """Print the operator view of the outbox (optionally retrying dead letters first)."""
-    from bot.outreach.jobs import outbox_report_text
-    from storage.outbox import retry_dead
-
-    async with open_app(settings) as app:
-        if args.retry_dead:
-            count = await retry_dead(app.db, app.clock.now())
-            print(f"{count} dead letters queued again")
-        print(await outbox_report_text(app.db, app.clock, settings.default_language))
-    return 0
-
-
-async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    """List the scheduled jobs with their next and last runs."""
-    from bot.outreach.scheduler import JobRunner, describe_jobs
-
-    async with open_app(settings) as app:
-        for job in await describe_jobs(JobRunner(build_outreach(app))):
-            when = job.next_run.strftime("%Y-%m-%d %H:%M %Z") if job.next_run else "-"
-            last = "never"
-            if job.last is not None:
-                state = "running" if job.last.finished_at is None else "done"
-                last = f"{job.last.slot} {state}: {job.last.error or job.last.result}"
-            print(f"{job.name:<17} next {when:<22} {job.about}")
-            print(f"{'':<17} last {last}")
-    return 0
-
-
-async def cmd_jobs_run(settings: Settings, args: argparse.Namespace) -> int:
-    """Run one job now; a running `jemput run` sends what it enqueues within ~2 s."""
-    from bot.outreach.scheduler import JobRunner
-
-    async with open_app(settings) as app:
-        result = await JobRunner(build_outreach(app)).run_now(args.name)
-    print(f"{args.name}: {result}")
-    return 1 if result.startswith("failed") else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,15 @@
-"""Working days, holidays (hari kerja, hari libur nasional) and the sending window."""
+"""Working days, holidays (hari kerja, hari libur nasional) and the sending window.
+
+Holidays are Indonesia's national days built in (the `holidays` package, HOLIDAYS_COUNTRY) plus
+the office's HOLIDAYS_FILE: cuti bersama and local days added, a national day removed with a
+`-DATE` line. `holidays_for(settings)` is the one place every feature asks.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -14,25 +21,51 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def load_holidays(path: Path | None) -> frozenset[date]:
-    """Dates from a file, one `YYYY-MM-DD` a line (text after '#' ignored); none without a file."""
-    if path is None:
-        return frozenset()
+@dataclass(frozen=True)
+class Holiday:
+    """A day off: its name and where it comes from ('nasional' or the HOLIDAYS_FILE)."""
+
+    day: date
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class HolidayFile:
+    """HOLIDAYS_FILE: days it adds (cuti bersama, local days) and national days it removes."""
+
+    added: dict[date, str] = field(default_factory=dict)
+    removed: frozenset[date] = frozenset()
+
+
+def read_holiday_file(path: Path) -> HolidayFile:
+    """`YYYY-MM-DD [name]` adds a day, `-YYYY-MM-DD` removes one; '#' starts a comment."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ConfigError(f"HOLIDAYS_FILE {path} cannot be read: {exc.strerror}") from None
-    days: set[date] = set()
+    added: dict[date, str] = {}
+    removed: set[date] = set()
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
+        first, _, name = text.partition(" ")
         try:
-            days.add(date.fromisoformat(text))
+            day = date.fromisoformat(first.removeprefix("-"))
         except ValueError:
             raise ConfigError(f"HOLIDAYS_FILE {path} line {number}: not a date: {text!r}") from None
-    logger.info("Loaded %s holidays from %s", len(days), path)
-    return frozenset(days)
+        if first.startswith("-"):
+            removed.add(day)
+        else:
+            added[day] = name.strip()
+    logger.info("HOLIDAYS_FILE %s: %s days added, %s removed", path, len(added), len(removed))
+    return HolidayFile(added, frozenset(removed))
+
+
+def load_holidays(path: Path | None) -> frozenset[date]:
+    """The days a HOLIDAYS_FILE adds (none without a file)."""
+    return frozenset(read_holiday_file(path).added) if path is not None else frozenset()
 
 
 def is_working_day(day: date, holidays: frozenset[date]) -> bool:
@@ -40,34 +73,86 @@ def is_working_day(day: date, holidays: frozenset[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def holidays_for(settings: Settings) -> frozenset[date]:
-    """The holidays in force for these settings (HOLIDAYS_FILE, read again when it changes)."""
-    path = settings.holidays_file
+def national_holidays(country: str, years: Iterable[int]) -> dict[date, str]:
+    """Public holidays of `country` (the `holidays` package; Islamic dates are estimates)."""
+    if not country:
+        return {}
+    import holidays  # ~0.1 s: only where holidays are needed
+
     try:
-        stamp = path.stat().st_mtime_ns if path is not None else None
+        found = holidays.country_holidays(country, years=list(years), language="id")
+    except NotImplementedError:
+        raise ConfigError(f"HOLIDAYS_COUNTRY {country!r} is not known") from None
+    return {day: str(name) for day, name in found.items()}
+
+
+def holiday_list(settings: Settings, year: int) -> list[Holiday]:
+    """Every holiday in force in `year`, by date (`jemput holidays`)."""
+    extra = _file_for(settings)
+    days = {
+        day: Holiday(day, name, "nasional")
+        for day, name in national_holidays(settings.holidays_country, [year]).items()
+        if day not in extra.removed
+    }
+    for day, name in extra.added.items():
+        if day.year == year:
+            days[day] = Holiday(day, name or days.get(day, Holiday(day, "", "")).name, "file")
+    return sorted(days.values(), key=lambda h: h.day)
+
+
+def holidays_for(settings: Settings) -> frozenset[date]:
+    """The holidays in force: national ones (HOLIDAYS_COUNTRY) for last year to two years
+    ahead, plus HOLIDAYS_FILE's days, less its `-DATE` lines. The one place to ask."""
+    this_year = date.today().year
+    national = _national_cached(settings.holidays_country, this_year - 1, this_year + 2)
+    extra = _file_for(settings)
+    return (national - extra.removed) | frozenset(extra.added)
+
+
+def _file_for(settings: Settings) -> HolidayFile:
+    """HOLIDAYS_FILE, read again when it changes."""
+    path = settings.holidays_file
+    if path is None:
+        return HolidayFile()
+    try:
+        stamp = path.stat().st_mtime_ns
     except OSError:
-        stamp = None  # load_holidays says why in one line
-    return _holidays_cached(path, stamp)
+        stamp = None  # read_holiday_file says why in one line
+    return _file_cached(path, stamp)
 
 
 @lru_cache(maxsize=8)
-def _holidays_cached(path: Path | None, stamp: int | None) -> frozenset[date]:
-    return load_holidays(path)
+def _file_cached(path: Path, stamp: int | None) -> HolidayFile:
+    return read_holiday_file(path)
+
+
+@lru_cache(maxsize=8)
+def _national_cached(country: str, first: int, last: int) -> frozenset[date]:
+    return frozenset(national_holidays(country, range(first, last + 1)))
 
 
 class SendWindow:
     """When business-initiated messages may reach residents (local time, working days)."""
 
-    def __init__(self, settings: Settings, holidays: frozenset[date] = frozenset()) -> None:
+    def __init__(self, settings: Settings, holidays: frozenset[date] | None = frozenset()) -> None:
+        """`holidays=None`: the settings' holidays, read when first needed."""
         self.tz = ZoneInfo(settings.timezone)
         self.start, self.end = settings.window()
         self.on_sunday = settings.send_on_sunday
-        self.holidays = holidays
+        self._settings = settings
+        self._holidays = holidays
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SendWindow:
-        """The window with the holidays file read."""
-        return cls(settings, holidays_for(settings))
+        """The window with the settings' holidays (national and HOLIDAYS_FILE)."""
+        return cls(settings, None)
+
+    @property
+    def holidays(self) -> frozenset[date]:
+        """The days with no sending (loading them costs ~0.1 s: only when asked)."""
+        if self._holidays is None:
+            self._holidays = holidays_for(self._settings)
+        return self._holidays
 
     def is_sending_day(self, day: date) -> bool:
         """Not a holiday, and not a Sunday unless SEND_ON_SUNDAY."""

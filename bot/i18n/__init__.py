@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from bot.i18n import common, field, orders, outreach
+from bot.i18n import cli, common, field, orders, outreach
 from bot.i18n.common import STATUS_TEXTS
 
 logger = logging.getLogger(__name__)
@@ -15,7 +15,13 @@ LANGUAGES = ("id", "en")
 
 #: Every catalogue of texts; feature modules add theirs here (keys must not collide).
 MESSAGES: dict[str, dict[str, str]] = {}
-for _catalogue in (common.MESSAGES, outreach.MESSAGES, orders.MESSAGES, field.MESSAGES):
+for _catalogue in (
+    common.MESSAGES,
+    outreach.MESSAGES,
+    orders.MESSAGES,
+    field.MESSAGES,
+    cli.MESSAGES,
+):
     _clash = MESSAGES.keys() & _catalogue.keys()
     if _clash:
         raise RuntimeError(f"duplicate message keys: {sorted(_clash)}")

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.files import open_private_text
 from bot.errors import ImportFileError
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class Output:
     def write(self, cells: Sequence[str], note: str) -> None:
         """Append a row; log and keep the first `SHOW_FIRST` notes (mask NIKs in them)."""
         if self._file is None:
-            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._file = open_private_text(self.path, "utf-8-sig", newline="")  # 0600
             self._writer = csv.writer(self._file, delimiter=self._delimiter)
             self._writer.writerow(self._header)
         self._writer.writerow(cells)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.clock import Clock
+from bot.core.files import write_private_bytes
 from bot.core.messages import Document, Reply
 from bot.errors import ImportFileError
 from bot.i18n import t
@@ -64,7 +65,7 @@ async def import_upload(
     """
     with tempfile.TemporaryDirectory(prefix="jemput-upload-") as folder:
         path = Path(folder) / name
-        path.write_bytes(data)
+        write_private_bytes(path, data)  # personal data: 0600 (UU 27/2022)
         try:
             brief, notes = await _run(db, settings, clock, kind, path, actor)
         except ImportFileError as exc:

@@ -31,6 +31,7 @@ from datetime import timedelta
 from bot.core.calendar import SendWindow
 from bot.core.clock import Clock
 from bot.core.ports import Pacer, Sender
+from bot.core.telemetry import Telemetry
 from bot.errors import ChannelError, ChatUnreachable, RateLimited, TransientError
 from storage import outbox
 from storage import outreach as sql
@@ -65,6 +66,7 @@ class Dispatcher:
         poll_s: float = POLL_S,
         max_attempts: int = MAX_ATTEMPTS,
         recovery_pause_s: float = RECOVERY_PAUSE_S,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.db, self.sender, self.pacer, self.clock, self.window = db, sender, pacer, clock, window
         self.channel = sender.channel.value
@@ -76,6 +78,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._idle_polls = 0
         self.counts: dict[str, int] = {"sent": 0, "failed": 0, "dead": 0, "retry": 0, "429": 0}
+        self.telemetry = telemetry or Telemetry()  # /metrics
 
     def wake(self) -> None:
         """New rows were enqueued in this process: look now instead of at the next poll."""
@@ -148,11 +151,13 @@ class Dispatcher:
             message_id = await self.sender.send(item.chat_id, item.reply, kind=item.kind)
         except RateLimited as exc:
             self.counts["429"] += 1
+            self.telemetry.rate_limited(self.channel)
             self.pacer.penalize(exc.retry_after)
             error = f"rate limited: retry after {exc.retry_after}s"
             await outbox.release(self.db, [item.id], self.clock.now(), error)
         except ChatUnreachable as exc:
             self.counts["failed"] += 1
+            self.telemetry.failed(self.channel, item.kind, "unreachable")
             cancelled = await sql.mark_unreachable(
                 self.db, self.channel, item.chat_id, str(exc), self.clock.now(), item.id
             )
@@ -167,10 +172,12 @@ class Dispatcher:
             await self._retry(item, str(exc))
         except ChannelError as exc:  # refused for good (bad request): retrying cannot help
             self.counts["dead"] += 1
+            self.telemetry.failed(self.channel, item.kind, "refused")
             await outbox.mark_dead(self.db, item.id, str(exc), self.clock.now())
             logger.warning("Outbox row %d refused on %s: %s", item.id, self.channel, exc)
         else:
             self.counts["sent"] += 1
+            self.telemetry.sent(self.channel, item.kind)
             await outbox.mark_sent(self.db, item.id, message_id, self.clock.now())
 
     async def _retry(self, item: OutboxItem, error: str) -> None:
@@ -178,11 +185,13 @@ class Dispatcher:
         now = self.clock.now()
         if item.attempts >= self.max_attempts:
             self.counts["dead"] += 1
+            self.telemetry.failed(self.channel, item.kind, "dead")
             reason = f"gave up after {item.attempts} attempts: {error}"
             await outbox.mark_dead(self.db, item.id, reason, now)
             logger.warning("Outbox row %d dead on %s: %s", item.id, self.channel, reason)
             return
         self.counts["retry"] += 1
+        self.telemetry.failed(self.channel, item.kind, "retry")
         delay = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (item.attempts - 1))
         await outbox.retry_later(self.db, item.id, error, now + timedelta(seconds=delay), now)
 

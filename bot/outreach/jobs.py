@@ -18,6 +18,7 @@ from bot.core.messages import Channel, Document, Reply
 from bot.core.nik import age_on, mask
 from bot.core.status import WAJIB_KTP_AGE, born_by, seventeenth_birthday
 from bot.i18n import LANGUAGES, format_date, t
+from bot.outreach.results import JobResult
 from bot.settings import Settings
 from storage import outbox
 from storage import outreach as sql
@@ -113,7 +114,7 @@ class Outreach:
             ],
         )
 
-    async def summons(self) -> str:
+    async def summons(self) -> JobResult:
         """Plan a summons round: the next summons for every due, reachable wajib-KTP resident."""
         now = self.clock.now()
         cancelled = await outbox.cancel_summons_of_recorded(self.db, now)
@@ -125,9 +126,9 @@ class Outreach:
         if added:
             self.wake()
         logger.info("Summons round: %d enqueued, %d cancelled (recorded)", added, cancelled)
-        return f"{added} summons enqueued, {cancelled} cancelled"
+        return JobResult.done(summons=added, cancelled=cancelled)
 
-    async def triggers(self) -> str:
+    async def triggers(self) -> JobResult:
         """Birthday and status-change notices that have not fired yet."""
         now, today = self.clock.now(), self.clock.today()
         since = today - timedelta(days=TRIGGER_LOOKBACK_DAYS)
@@ -136,7 +137,7 @@ class Outreach:
         if added:
             self.wake()
         logger.info("Date triggers: %d notices enqueued", added)
-        return f"{added} notices enqueued"
+        return JobResult.done(notices=added)
 
     def _render(
         self, candidates: list[TriggerCandidate]
@@ -169,12 +170,12 @@ class Outreach:
             fired.add((c.nik, c.event))
         return messages, sorted(fired)
 
-    async def staff_digest(self) -> str:
+    async def staff_digest(self) -> JobResult:
         """Yesterday's figures to STAFF_CHAT_ID (once per local day)."""
         chat_id = self.settings.staff_chat_id
         if not chat_id:
             logger.info("Staff digest skipped: STAFF_CHAT_ID is not set")
-            return "skipped: no STAFF_CHAT_ID"
+            return JobResult.skipped("no_staff_chat")
         now, today = self.clock.now(), self.clock.today()
         figures = await sql.digest_figures(self.db, now - timedelta(days=1), born_by(today))
         lang = self.settings.default_language
@@ -191,7 +192,7 @@ class Outreach:
         added = await outbox.enqueue(self.db, [message], now)
         if added:
             self.wake()
-        return f"{added} staff digest enqueued"
+        return JobResult.done(digests=added)
 
     def _digest_text(self, lang: str, today: date, f: sql.DigestFigures) -> str:
         progress = ", ".join(f"{n}: {count}" for n, count in f.summons_by_n.items()) or "-"
@@ -211,12 +212,12 @@ class Outreach:
             recorded=f.recorded_since,
         )
 
-    async def officials_digest(self) -> str:
+    async def officials_digest(self) -> JobResult:
         """Weekly: each approved RT/RW head gets the count and list of residents still to
         record in their area (a CSV document too when the list is long)."""
         if not await sql.has_table(self.db, "officials"):
             logger.info("Officials' digest skipped: there is no officials table yet")
-            return "skipped: no officials table"
+            return JobResult.skipped("no_officials_table")
         now, today = self.clock.now(), self.clock.today()
         week = today.strftime("%G-W%V")
         messages = []
@@ -238,7 +239,7 @@ class Outreach:
         if added:
             self.wake()
         logger.info("Officials' digest: %d lists enqueued", added)
-        return f"{added} officials' lists enqueued"
+        return JobResult.done(lists=added)
 
     def _official_reply(self, area: sql.OfficialArea, people: list[sql.Unrecorded]) -> Reply:
         lang = area.language if area.language in LANGUAGES else self.settings.default_language

@@ -1,8 +1,8 @@
 """Scheduled jobs for orders: D-1 visit reminders and the escalation of unanswered orders.
 
 Both are idempotent: every message has a dedupe key (per visit and recipient, or per day), so
-a job run twice, or caught up after a restart, enqueues each message once. They return a short
-result line for `job_runs`.
+a job run twice, or caught up after a restart, enqueues each message once. They return a
+`JobResult` (counts) for `job_runs` and the CLI.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.core.orders import OrderKind, OrderStatus, VisitStatus
 from bot.i18n import t
 from bot.outreach import notify
 from bot.outreach.order_text import long_day, slot_text
+from bot.outreach.results import JobResult
 from bot.settings import Settings
 from storage import chats, orders, teams, visits
 from storage import visit_audience as reach
@@ -29,7 +30,7 @@ from storage.visits import Visit
 logger = logging.getLogger(__name__)
 
 
-async def run_visit_reminders(db: Database, settings: Settings, clock: Clock) -> str:
+async def run_visit_reminders(db: Database, settings: Settings, clock: Clock) -> JobResult:
     """Remind requester, team and linked unrecorded residents of visits up to the next working
     day (on a Friday that includes Monday)."""
     today = clock.today()
@@ -38,7 +39,7 @@ async def run_visit_reminders(db: Database, settings: Settings, clock: Clock) ->
     for visit in await visits.visits_between(db, today + timedelta(days=1), last):
         if visit.status is VisitStatus.TERJADWAL:
             count += await _remind(db, settings, clock, visit)
-    return f"{count} reminders enqueued"
+    return JobResult.done(reminders=count)
 
 
 async def _remind(db: Database, settings: Settings, clock: Clock, visit: Visit) -> int:
@@ -136,14 +137,14 @@ async def overdue_orders(db: Database, settings: Settings, clock: Clock) -> list
     return out
 
 
-async def run_order_escalation(db: Database, settings: Settings, clock: Clock) -> str:
+async def run_order_escalation(db: Database, settings: Settings, clock: Clock) -> JobResult:
     """Each working morning: remind the staff group of overdue orders; tell the head of office."""
     today = clock.today()
     if next_working_day(today - timedelta(days=1), holidays_for(settings)) != today:
-        return "not a working day"
+        return JobResult.skipped("not_working_day")
     overdue = await overdue_orders(db, settings, clock)
     if not overdue:
-        return "no overdue orders"
+        return JobResult.done(escalated=0)
     lang = settings.default_language
     lines = "\n".join(
         t(lang, "escalation_line", code=o.code, kelurahan=o.kelurahan or "-", age=age,
@@ -162,4 +163,4 @@ async def run_order_escalation(db: Database, settings: Settings, clock: Clock) -
         db, settings, Reply(text=head), dedupe_key=f"escalation-head:{day}", now=now
     )
     logger.info("Escalated %s overdue orders", len(overdue))
-    return f"{len(overdue)} overdue orders escalated"
+    return JobResult.done(escalated=len(overdue))

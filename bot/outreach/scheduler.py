@@ -18,20 +18,25 @@ fired twice, or by two processes, runs once. `jemput jobs run NAME` runs a job b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.clock import iso
-from bot.errors import ConfigError
-from bot.outreach import order_jobs
+from bot.core.telemetry import Telemetry
+from bot.errors import OperatorError
+from bot.outreach import maintenance, order_jobs
 from bot.outreach.jobs import Outreach
+from bot.outreach.results import JobResult
 from bot.settings import Settings
 from storage import job_runs as sql
 
@@ -70,6 +75,8 @@ def job_specs(settings: Settings) -> list[JobSpec]:
         JobSpec("order_escalation", CronTrigger(day_of_week="mon-fri",
                 hour=settings.escalation_hour, timezone=tz), day, "%Y-%m-%d",
                 "overdue orders to staff and head of office (ESCALATION_HOUR)"),
+        JobSpec("backup", CronTrigger(hour=settings.backup_hour, minute=30, timezone=tz), day,
+                "%Y-%m-%d", "daily backup into BACKUP_DIR, kept BACKUP_KEEP days (BACKUP_HOUR)"),
     ]  # fmt: skip
 
 
@@ -81,23 +88,26 @@ def new_scheduler(settings: Settings) -> AsyncIOScheduler:
 class JobRunner:
     """Runs jobs by name, once per slot; records each run in `job_runs`."""
 
-    def __init__(self, outreach: Outreach) -> None:
+    def __init__(self, outreach: Outreach, telemetry: Telemetry | None = None) -> None:
         self.outreach = outreach
+        self.telemetry = telemetry or Telemetry()
         self._deps = (outreach.db, outreach.settings, outreach.clock)
         self.specs = {spec.name: spec for spec in job_specs(outreach.settings)}
-        self._functions: dict[str, Callable[[], Awaitable[str]]] = {
+        self._running: set[asyncio.Task[Any]] = set()
+        self._functions: dict[str, Callable[[], Awaitable[JobResult]]] = {
             "summons": outreach.summons,
             "triggers": outreach.triggers,
             "staff_digest": outreach.staff_digest,
             "officials_digest": outreach.officials_digest,
             "visit_reminders": lambda: order_jobs.run_visit_reminders(*self._deps),
             "order_escalation": lambda: order_jobs.run_order_escalation(*self._deps),
+            "backup": lambda: maintenance.run_backup(*self._deps),
         }
 
     def spec(self, name: str) -> JobSpec:
-        """The job called `name`; ConfigError listing the known ones otherwise."""
+        """The job called `name`; OperatorError listing the known ones otherwise."""
         if name not in self.specs:
-            raise ConfigError(f"Unknown job {name!r}; jobs: {', '.join(self.specs)}")
+            raise OperatorError("cli_job_unknown", name=name, jobs=", ".join(self.specs))
         return self.specs[name]
 
     def previous_fire(self, name: str, now: datetime) -> datetime | None:
@@ -121,9 +131,22 @@ class JobRunner:
         if run_id is None:
             logger.info("Job %s already ran for %s; skipped", name, slot)
             return
-        await self._execute(name, run_id)
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await self._execute(name, run_id)
+        finally:
+            self._running.discard(task)
 
-    async def run_now(self, name: str) -> str:
+    async def drain(self, timeout: float) -> None:
+        """Let running jobs finish (at stop, before the database closes); the rest are cut
+        short and caught up on the next start."""
+        if self._running:
+            logger.info("Waiting up to %.0f s for %d running jobs", timeout, len(self._running))
+            await asyncio.wait(set(self._running), timeout=timeout)
+
+    async def run_now(self, name: str) -> JobResult:
         """Run a job by hand (`jemput jobs run NAME`), whatever the schedule says."""
         self.spec(name)
         now = self.outreach.clock.now()
@@ -132,17 +155,20 @@ class JobRunner:
         assert run_id is not None  # a fresh slot never collides
         return await self._execute(name, run_id)
 
-    async def _execute(self, name: str, run_id: int) -> str:
+    async def _execute(self, name: str, run_id: int) -> JobResult:
         db, clock = self.outreach.db, self.outreach.clock
         logger.info("Job %s started", name)
+        started = time.monotonic()
         try:
             result = await self._functions[name]()
         except Exception as exc:  # the job's boundary: record it, keep the scheduler running
             logger.exception("Job %s failed", name)
-            await sql.finish_job_run(db, run_id, clock.now(), "", f"{type(exc).__name__}: {exc}")
-            return f"failed: {exc}"
-        await sql.finish_job_run(db, run_id, clock.now(), result)
-        logger.info("Job %s finished: %s", name, result)
+            result = JobResult.failed(f"{type(exc).__name__}: {exc}")
+            await sql.finish_job_run(db, run_id, clock.now(), result.record(), result.reason)
+        else:
+            await sql.finish_job_run(db, run_id, clock.now(), result.record())
+            logger.info("Job %s finished: %s", name, result.record())
+        self.telemetry.job_finished(name, result.outcome.value, time.monotonic() - started)
         return result
 
     async def install(self, scheduler: AsyncIOScheduler) -> list[str]:

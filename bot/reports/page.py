@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.core.clock import Clock
+from bot.core.files import open_private_text, private_dir, write_private_text
 from bot.core.nik import mask
 from bot.core.status import born_by
 from bot.reports.progress import Area, Progress, compute, pct, render_chart, summary_text
@@ -41,7 +42,7 @@ async def write_report(
     db: Database, settings: Settings, clock: Clock, out: Path, *, actor: str
 ) -> list[Path]:
     """Write the page and the exports into `out` (created); returns the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     p = await compute(db, settings, clock)
     lang = settings.default_language
     png = await asyncio.to_thread(render_chart, p, lang)
@@ -51,7 +52,7 @@ async def write_report(
         *await asyncio.to_thread(_exports, db.path, out, p.today),
     ]
     page = out / HTML
-    page.write_text(_page(p, lang, png, written), encoding="utf-8")
+    write_private_text(page, _page(p, lang, png, written))
     detail = {"out": str(out), "files": [f.name for f in [page, *written]]}
     await audit.record(db, clock.now(), actor, "report.write", detail)
     return [page, *written]
@@ -81,7 +82,7 @@ def _exports(db_path: Path, out: Path, today: date) -> list[Path]:
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    with open_private_text(path, "utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
         writer.writerows([_safe(c) for c in row] for row in rows)

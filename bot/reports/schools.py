@@ -15,6 +15,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from bot.core.files import private_dir, write_private_bytes
 from bot.core.messages import Document
 from bot.core.nik import mask
 from bot.core.status import RECORDING_MIN_AGE, WAJIB_KTP_AGE, born_by
@@ -83,7 +84,5 @@ async def write_targets(db: Database, today: date, school: str, folder: Path) ->
     """`jemput schools --targets SCHOOL`: write the target list into `folder`."""
     people = await targets(db, today, school)
     doc = targets_csv(school, people)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / doc.filename
-    path.write_bytes(doc.content)
+    path = write_private_bytes(private_dir(folder) / doc.filename, doc.content)  # 0600
     return path, len(people)
