@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from bot.app import App
 from bot.core.capacity import Slot
+from bot.i18n import t
 from bot.outreach.order_jobs import run_order_escalation, run_visit_reminders
 from bot.outreach.results import JobResult
+from bot.outreach.order_text import long_day, slot_text
 from storage import visits
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
@@ -44,12 +46,17 @@ async def test_d_minus_1_reminders_reach_requester_team_and_residents(
     assert await run_visit_reminders(
         team_office.db, team_office.settings, team_office.clock
     ) == JobResult.done(reminders=0)
+    when = {"date": long_day("id", TUE), "slot": slot_text("id", Slot.PAGI)}
     [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
-    assert "Pengingat: besok (Sel, 1 Desember 2026, sesi Pagi" in requester.reply.text
+    assert requester.reply.text == t("id", "reminder_requester", when=t("id", "when_tomorrow"),
+                                     code=order.code, address=order.address, **when)  # fmt: skip
     [team] = await outbox_rows(team_office, STAFF2)
-    assert "Pengingat tim Alpha" in team.reply.text and "Kontak: 6281200000099" in team.reply.text
+    assert team.reply.text == t("id", "reminder_team", team="Alpha", code=order.code,
+                                address=order.address, count=30, phone="6281200000099",
+                                **when)  # fmt: skip
     [resident] = await outbox_rows(team_office, "3001")
-    assert "Budi belum rekam" in resident.reply.text and "bawa KK asli" in resident.reply.text
+    assert resident.reply.text == t("id", "reminder_resident", when=t("id", "when_tomorrow"),
+                                    address=order.address, name="Budi", **when)  # fmt: skip
     assert not await outbox_rows(team_office, "3002")
 
 
@@ -64,7 +71,10 @@ async def test_friday_reminds_monday_visits(team_office: App, clock: FrozenClock
         team_office.db, team_office.settings, team_office.clock
     ) == JobResult.done(reminders=2)
     [requester] = [s for s in await outbox_rows(team_office, "2001") if s.kind == "reminder"]
-    assert "hari kerja berikutnya" in requester.reply.text
+    assert requester.reply.text.startswith(t("id", "reminder_requester", when=t("id", "when_on"),
+                                             code=order.code, address=order.address,
+                                             date=long_day("id", monday),
+                                             slot=slot_text("id", Slot.SIANG)))  # fmt: skip
 
 
 async def test_unanswered_orders_are_escalated_each_working_morning(
@@ -89,5 +99,7 @@ async def test_unanswered_orders_are_escalated_each_working_morning(
         s for s in await outbox_rows(team_office, STAFF_CHAT) if s.dedupe_key.startswith("escal")
     ]
     [head] = await outbox_rows(team_office, HEAD)
-    assert len(staff) == 1 and "belum ditangani lebih dari 2 hari kerja" in staff[0].reply.text
-    assert f"{order.code} · Kel. Bacang · 3 hari kerja" in head.reply.text
+    line = t("id", "escalation_line", code=order.code, kelurahan="Bacang", age=3, handler="-")
+    assert len(staff) == 1
+    assert staff[0].reply.text == t("id", "escalation_staff", count=1, days=2, lines=line)
+    assert head.reply.text == t("id", "escalation_head", count=1, lines=line)

@@ -359,6 +359,9 @@ async def test_update_stored_before_a_crash_is_handled_on_start(
     async with running(tg_app):
         done = await processed(tg_app, update_id)
         await fake.wait_sent(1, CHAT)
+        async with asyncio.timeout(3):  # the first poll follows the drain of stored rows
+            while not fake.calls_of("getUpdates"):
+                await asyncio.sleep(0.01)
         polls = fake.calls_of("getUpdates")
     assert done.error == ""
     assert texts(fake.sent(CHAT))[0].startswith("Selamat datang")

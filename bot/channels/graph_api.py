@@ -1,7 +1,7 @@
 """A small client for the WhatsApp Cloud (Graph) API over httpx: send a message, upload media.
 
 Why httpx and not pywa: the project owns the parts pywa would otherwise own, and pywa fights
-them (PLATFORM-NOTES, pywa 4.5):
+them (as checked against pywa 4.5):
 
 * It overwrites the injected client's `base_url` with graph.facebook.com, so `WHATSAPP_API_URL`
   (a proxy, the fake server in tests) needs a workaround that touches private attributes.

@@ -1,4 +1,5 @@
-"""The texts. Tone: polite and plain, "Bapak/Ibu", one request per message (GLOSSARY.md)."""
+"""The texts. Tone: polite and plain, "Bapak/Ibu" (the office's words for people it serves),
+one request per message, say what to bring and where to go; facts, never threats."""
 
 from __future__ import annotations
 
@@ -240,7 +241,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# label / meaning / next step per e-KTP status (issue table; Indonesian label is mandatory).
+# label / meaning / next step per e-KTP status (the label is what staff and SIAK call it).
 STATUS_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "BELUM_REKAM": {
         "label": {"id": "Belum rekam", "en": "Not yet recorded"},

@@ -1,6 +1,6 @@
 """Outreach texts: summons (escalating 1 → last), date-triggered notices, opt-out, staff views.
 
-Tone (GLOSSARY.md): "Bapak/Ibu", short sentences, one request per message, what to bring and
+Tone: "Bapak/Ibu", short sentences, one request per message, what to bring and
 where to go; consequences stated as facts, never as threats. In summons `{name}`, `{nik}`
 (masked) and `{visit}` (summons 1: the kelurahan's next community visit, or nothing) are filled
 in per resident by the database when a round is planned.
