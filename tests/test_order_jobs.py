@@ -8,8 +8,8 @@ from bot.app import App
 from bot.core.capacity import Slot
 from bot.i18n import t
 from bot.outreach.order_jobs import run_order_escalation, run_visit_reminders
-from bot.outreach.results import JobResult
 from bot.outreach.order_text import long_day, slot_text
+from bot.outreach.results import JobResult
 from storage import visits
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
