@@ -5,10 +5,11 @@
     [sent] = await api.wait_sent(1)            # the JSON bodies posted to /{v}/{pnid}/messages
     await api.stop()
 
-Served by the shared skeleton (`tests/fakes/server.py`: 127.0.0.1, a free port). Sends are checked like the
-Cloud API does: bearer token (401, code 190), phone number id, reply buttons 1–3 with unique
-titles ≤ 20, lists ≤ 10 rows (title ≤ 24, description ≤ 72), bodies ≤ 1,024 and texts ≤ 4,096
-(400, code 131009). `rate_per_s` turns on the throughput limit (130429).
+Served by the shared skeleton (`tests/fakes/server.py`: 127.0.0.1, a free port). Sends are
+checked like the Cloud API does: bearer token (401, code 190), phone number id, reply buttons
+1–3 with unique titles ≤ 20, lists ≤ 10 rows (title ≤ 24, description ≤ 72), bodies ≤ 1,024,
+texts ≤ 4,096, captions ≤ 1,024 (400, code 131009). `rate_per_s` turns on the throughput
+limit (130429).
 """
 
 from __future__ import annotations
