@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # a direct reply's burst per chat (1 = every message 1/TELEGRAM_CHAT_RATE_PER_S s apart)
     telegram_chat_burst: int = Field(default=3, ge=1, le=5)
     telegram_group_burst: int = Field(default=3, ge=1, le=10)
+    # unanswered messages one chat may have waiting; beyond: one notice, the excess skipped
+    chat_backlog: int = Field(default=10, ge=1, le=1000)
     telegram_webhook_url: str | None = None  # set: webhook mode on the web server, no polling
     telegram_webhook_secret: SecretStr | None = None
 

@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -89,9 +90,23 @@ class Parts(Conversation):
         return [Reply(text=f"bagian {n}") for n in range(1, count + 1)]
 
 
+@dataclass
+class Talk:
+    """A running Telegram channel answering with `Parts`, and its fake Bot API."""
+
+    fake: FakeBotApi
+    app: App
+    channel: TelegramChannel
+
+
 @asynccontextmanager
-async def talking(tmp_path: Path, clock: FrozenClock, **extra: object) -> AsyncIterator[FakeBotApi]:
-    fake = await FakeBotApi.like_telegram(TOKEN).start()
+async def talking(
+    tmp_path: Path, clock: FrozenClock, fake: FakeBotApi | None = None, **extra: object
+) -> AsyncIterator[Talk]:
+    """The channel with the real pacer, against a fake with Telegram's limits (a new one, or
+    `fake`, which then stays up)."""
+    own = fake is None
+    fake = fake or await FakeBotApi.like_telegram(TOKEN).start()
     settings = make_settings(
         tmp_path, telegram_bot_token=TOKEN, telegram_api_url=fake.url, telegram_poll_timeout=1,
         **extra,
@@ -103,12 +118,13 @@ async def talking(tmp_path: Path, clock: FrozenClock, **extra: object) -> AsyncI
     stop = asyncio.Event()
     task = asyncio.create_task(channel.run(stop))
     try:
-        yield fake
+        yield Talk(fake, app, channel)
     finally:
         stop.set()
         await asyncio.wait_for(task, 3)
         await app.close()
-        await fake.stop()
+        if own:
+            await fake.stop()
 
 
 def arrivals(fake: FakeBotApi, chat: int) -> list[float]:
@@ -118,7 +134,8 @@ def arrivals(fake: FakeBotApi, chat: int) -> list[float]:
 async def test_a_reply_in_three_messages_arrives_at_once_without_a_429(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
-    async with talking(tmp_path, clock) as fake:
+    async with talking(tmp_path, clock) as talk:
+        fake = talk.fake
         fake.push_message(42, "3")
         await fake.wait_sent(3, chat_id=42)
         first = arrivals(fake, 42)
@@ -131,7 +148,8 @@ async def test_a_reply_in_three_messages_arrives_at_once_without_a_429(
 
 
 async def test_strict_setting_spaces_every_message(tmp_path: Path, clock: FrozenClock) -> None:
-    async with talking(tmp_path, clock, telegram_chat_burst=1) as fake:
+    async with talking(tmp_path, clock, telegram_chat_burst=1) as talk:
+        fake = talk.fake
         fake.push_message(42, "2")
         await fake.wait_sent(2, chat_id=42)
         first, second = arrivals(fake, 42)
