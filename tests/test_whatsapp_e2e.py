@@ -355,6 +355,17 @@ async def test_document_is_uploaded_then_sent_with_its_caption(wa: WhatsAppHarne
     assert sent["document"]["id"].startswith("media.")
 
 
+async def test_a_chart_is_one_image_with_the_figures_as_its_caption(wa: WhatsAppHarness) -> None:
+    from bot.core.messages import Document, Reply
+
+    await wa.say("wamid.1", "halo")
+    before = len(wa.graph.sent)
+    chart = Document(filename="laporan.png", mime_type="image/png", content=b"\x89PNG")
+    await wa.channel.send(USER_ID, Reply(text="Terekam 7 dari 10", document=chart))
+    [sent] = wa.graph.sent[before:]
+    assert sent["type"] == "image" and sent["image"]["caption"] == "Terekam 7 dari 10"
+
+
 def test_telegram_webhook_secret_must_be_what_telegram_accepts(tmp_path: Path) -> None:
     from bot.errors import ConfigError
     from bot.settings import load_settings
