@@ -62,21 +62,33 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return zip_bomb(tmp_path_factory.mktemp("bomb") / "rekam.xlsx")
 
 
+#: Runs `python -m bot ARGS` and, at exit, writes its own peak RSS (VmHWM: this program's, not
+#: the forking test process's) to the file named by JEMPUT_PEAK_FILE.
+_WITH_PEAK = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as f:
+        kb = next(line.split()[1] for line in f if line.startswith("VmHWM"))
+    with open(os.environ["JEMPUT_PEAK_FILE"], "w") as out:
+        out.write(kb)
+atexit.register(_peak)
+sys.argv = ["jemput", *sys.argv[1:]]
+runpy.run_module("bot", run_name="__main__")
+"""
+
+
 def run_cli(*args: str, cwd: Path) -> tuple[int, str, str, float, int]:
     """A real `jemput` process: (exit code, stdout, stderr, seconds, its peak RSS in MB)."""
+    peak_file = cwd / "peak.kb"
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    done = subprocess.run(
+        [sys.executable, "-c", _WITH_PEAK, *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "JEMPUT_PEAK_FILE": str(peak_file)},
+        timeout=120, check=False,
     )  # fmt: skip
-    _, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage (its output is short)
     seconds = time.monotonic() - started
-    assert proc.stdout is not None and proc.stderr is not None
-    out, err = proc.stdout.read(), proc.stderr.read()
-    proc.stdout.close()
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, out, err, seconds, usage.ru_maxrss // 1024
+    peak_mb = int(peak_file.read_text()) // 1024
+    return done.returncode, done.stdout, done.stderr, seconds, peak_mb
 
 
 def test_the_bomb_is_small_and_valid(bomb: Path) -> None:
