@@ -110,6 +110,7 @@ def build_console(office: Office, **options: Any) -> Starlette:
         Route("/pengurus", people.officials_page, methods=["GET"]),
         Route("/pengurus/{official_id:int}", people.decide, methods=["POST"]),
         Route("/warga", people.resident_page, methods=["GET"]),
+        Route("/warga", people.lookup, methods=["POST"]),
         Route("/impor", ops.imports_page, methods=["GET"]),
         Route("/impor", ops.upload, methods=["POST"]),
         Route("/impor/catatan/{key}", ops.notes, methods=["GET"]),

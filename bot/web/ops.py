@@ -112,7 +112,9 @@ async def _residents(visit: Visit, name: str, data: bytes) -> tuple[str, tuple[s
                 regions=office.settings.regions_file, now=office.clock.now(),
             )  # fmt: skip
         except ImportFileError as exc:
-            return visit.t("upload_failed", name=name, reason=str(exc)), None
+            return visit.t(
+                "upload_failed", name=name, reason=str(exc).removeprefix(f"{name}: ")
+            ), None
         rejects = summary.rejects_path
         notes = (rejects.name, rejects.read_bytes()) if rejects and rejects.exists() else None
     return visit.t("upload_done", name=name, summary=summary.line()), notes
@@ -172,5 +174,5 @@ async def audit_page(visit: Visit) -> Response:
     rows = await console.search_audit(office.db, actor=actor, action=action, start=start, end=end)
     return visit.page(
         "audit.html", tab="audit", rows=rows, actor=actor, action=action,
-        day=day.isoformat() if day else "", actions=await console.audit_actions(office.db),
+        chosen_day=day.isoformat() if day else "", actions=await console.audit_actions(office.db),
     )  # fmt: skip

@@ -46,23 +46,26 @@ def masked_chat(chat_id: str) -> str:
 
 @staff_page
 async def resident_page(visit: Visit) -> Response:
-    """GET /warga?nik=…: one resident (the look-up is audited with the NIK masked)."""
+    """GET /warga: the look-up form (the NIK is posted, so it stays out of URLs and history)."""
+    return visit.page("resident.html", tab="warga", resident=None)
+
+
+@staff_page
+async def lookup(visit: Visit) -> Response:
+    """POST /warga (nik): one resident; the look-up is audited with the NIK masked."""
     office = visit.office
-    typed = visit.request.query_params.get("nik", "")
-    nik = clean_number(typed)
-    if not typed:
-        return visit.page("resident.html", tab="warga", nik="", resident=None)
+    nik = clean_number(visit.field("nik"))
     if not looks_like_number16(nik):
-        return visit.page("resident.html", 400, tab="warga", nik=typed, invalid=True)
+        return visit.page("resident.html", 400, tab="warga", resident=None, invalid=True)
     await audit.record(
         office.db, office.clock.now(), visit.staff.actor, "console.resident_lookup",
         {"nik": mask(nik)},
     )  # fmt: skip
     found = await residents.get_resident(office.db, nik)
     if found is None:
-        return visit.page("resident.html", 404, tab="warga", nik=nik, resident=None, missing=True)
+        return visit.page("resident.html", 404, tab="warga", resident=None, missing=mask(nik))
     return visit.page(
-        "resident.html", tab="warga", nik=nik, resident=found, masked=mask(nik),
+        "resident.html", tab="warga", resident=found, masked=mask(nik),
         label=status_text(visit.lang, found.status.value, "label"),
         history=await console.status_history(office.db, nik),
         chats=[(c, masked_chat(c.chat_id)) for c in await console.linked_chats(office.db, nik)],
