@@ -112,7 +112,20 @@ class Settings(BaseSettings):
     sync_grace_days: int = Field(default=7, ge=0)  # hold summons while a visit's results wait
     school_months: int = Field(default=6, ge=0, le=24)  # "turns 17 within N months"
     import_max_mb: float = Field(default=20.0, gt=0)  # largest field import file (CLI and chat)
+    # Import file bounds (imports): every import, CLI and chat (bot/imports/limits.py)
+    import_max_rows: int = Field(default=2_000_000, ge=1)
+    import_max_columns: int = Field(default=100, ge=1)
+    import_max_cell_chars: int = Field(default=1000, ge=16)
+    import_max_unzipped_mb: float = Field(default=1024.0, gt=0)  # .xlsx unpacked, all parts
+    import_max_zip_ratio: float = Field(default=100.0, gt=1)  # .xlsx part unpacked/stored
     visit_capacity: int = Field(default=0, ge=0)  # recordings per visit; 0: from active teams
+
+    # Staff web console (/konsol/, #11): the address staff open (behind the HTTPS proxy);
+    # empty: http://HOST:PORT. Login links from /konsol last CONSOLE_LINK_MINUTES; a session
+    # ends after CONSOLE_IDLE_HOURS without a request.
+    console_url: str = ""
+    console_link_minutes: int = Field(default=10, ge=1, le=60)
+    console_idle_hours: float = Field(default=8.0, gt=0, le=24)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -156,7 +169,7 @@ class Settings(BaseSettings):
         parse_hhmm(value)
         return value
 
-    @field_validator("telegram_api_url", "whatsapp_api_url")
+    @field_validator("telegram_api_url", "whatsapp_api_url", "console_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -183,6 +196,11 @@ class Settings(BaseSettings):
     def whatsapp_enabled(self) -> bool:
         """True when the WhatsApp channel is configured."""
         return self.whatsapp_access_token is not None and bool(self.whatsapp_phone_number_id)
+
+    @property
+    def console_base(self) -> str:
+        """The console's public address without a trailing slash (CONSOLE_URL, else HOST:PORT)."""
+        return self.console_url or f"http://{self.host}:{self.port}/konsol"
 
     def window(self) -> tuple[time, time | None]:
         """Sending window as local times; an end of None means midnight (24:00)."""

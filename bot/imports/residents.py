@@ -41,6 +41,7 @@ from pathlib import Path
 from bot.core.clock import iso
 from bot.core.nik import mask
 from bot.errors import ImportFileError
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.regions import load_regions, region_files
 from bot.imports.resident_rows import OPTIONAL, REQUIRED, RowChecker
 from bot.imports.tables import (
@@ -84,6 +85,7 @@ class ImportSummary:
     changed_at: str
     first_rejects: tuple[str, ...] = ()
     first_warnings: tuple[str, ...] = ()
+    status_kept: int = 0  # rows whose status would have moved a resident back (warnings)
 
     def line(self) -> str:
         """One-line summary for the CLI."""
@@ -91,6 +93,8 @@ class ImportSummary:
             f"inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged},"
             f" rejected {self.rejected}, warnings {self.warnings}"
         )
+        if self.status_kept:
+            text += f" (status not moved back: {self.status_kept})"
         files = [f"rejects: {self.rejects_path}"] if self.rejects_path else []
         files += [f"warnings: {self.warnings_path}"] if self.warnings_path else []
         return f"{text} ({'; '.join(files)})" if files else text
@@ -115,6 +119,7 @@ async def import_residents(
     progress: Callable[[int], None] | None = None,
     now: datetime | None = None,
     batch_rows: int = BATCH_ROWS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import residents from a CSV/XLSX file; raise ImportFileError when the file is unusable.
 
@@ -130,6 +135,7 @@ async def import_residents(
         regions=region_files(regions),
         progress=progress,
         batch_rows=batch_rows,
+        limits=limits,
     )
     summary = await asyncio.to_thread(_run, job)
     if summary.status_changed:  # summons of residents who recorded stop at once
@@ -156,6 +162,7 @@ class _Job:
     regions: list[Path]
     progress: Callable[[int], None] | None
     batch_rows: int
+    limits: Limits
 
 
 class _Run:
@@ -168,6 +175,7 @@ class _Run:
         self.checker = RowChecker(columns, len(column_names(table.header)), job.today, regions)
         self.nik_col = columns["nik"]
         self.rows = 0
+        self.kept = 0  # statuses not moved back
         out, stem, sep = job.path.parent, job.path.stem, table.delimiter
         self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
         self.warns = Output(out / f"{stem}.warnings.csv", ["row", "nik", "nama", "warning"], sep)
@@ -221,6 +229,7 @@ class _Run:
             rejected=self.rejects.count,
             warnings=self.warns.count,
             status_changed=merged.status_changed,
+            status_kept=self.kept,
             rejects_path=self.rejects.close(),
             warnings_path=self.warns.close(),
             changed_at=self.job.at,
@@ -231,7 +240,7 @@ class _Run:
 
 def _reject_repeats(run: _Run, repeats: dict[int, int]) -> None:
     """Read the file again for the raw cells of rows whose NIK came earlier (rare)."""
-    for row, cells in read_rows(run.job.path, repeats):
+    for row, cells in read_rows(run.job.path, repeats, run.job.limits):
         run.reject(row, cells, f"NIK repeats row {repeats[row]}")
 
 
@@ -246,6 +255,7 @@ def _audit_detail(summary: ImportSummary) -> dict[str, object]:
         "rejected": summary.rejected,
         "warnings": summary.warnings,
         "status_changed": summary.status_changed,
+        "status_kept": summary.status_kept,
     }
 
 
@@ -253,7 +263,10 @@ def _run(job: _Job) -> ImportSummary:
     """The whole import, synchronously (runs in a worker thread)."""
     started = time.monotonic()
     regions = load_regions(job.regions) if job.regions else {}
-    with open_table(job.path) as table, closing(imports.connect(job.db_path)) as conn:
+    with (
+        open_table(job.path, limits=job.limits) as table,
+        closing(imports.connect(job.db_path)) as conn,
+    ):
         run = _Run(job, table, regions)
         try:
             run.read(conn)
@@ -281,4 +294,5 @@ def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
     repeats = imports.sort_staged(conn)
     if repeats:
         _reject_repeats(run, repeats)
+    run.kept = imports.note_kept_back(conn)
     run.list_warnings(conn, repeats)
