@@ -372,3 +372,23 @@ def test_telegram_webhook_secret_must_be_what_telegram_accepts(tmp_path: Path) -
 
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
         load_settings(_env_file=None, telegram_webhook_secret="has spaces")
+
+
+async def test_a_flooding_contact_gets_one_notice_and_the_others_their_answers(
+    wa: WhatsAppHarness,
+) -> None:
+    from bot.channels.inbox_loop import SKIPPED
+    from bot.i18n import t
+    from tests.fakes.whatsapp_webhooks import body_text, text_body
+
+    other = {"wa_id": "6281299990002", "user_id": "ID.2"}
+    for n in range(13):
+        assert (await wa.post(text_body(f"wamid.f{n}", "/bantuan"))).status_code == 200
+    assert (await wa.post(text_body("wamid.o1", "/bantuan", **other))).status_code == 200
+    await wa.channel.drain()
+    mine = [body_text(m) for m in wa.graph.sent_to(WA_ID)]
+    notice = t("id", "chat_slow_down", limit=10)
+    assert mine.count(notice) == 1 and len(mine) == 11  # the notice and 10 answers
+    assert len(wa.graph.sent_to(other["wa_id"])) == 1
+    rows = await wa.app.db.fetchall("SELECT error FROM inbox WHERE channel = 'whatsapp'")
+    assert [r["error"] for r in rows].count(SKIPPED) == 3

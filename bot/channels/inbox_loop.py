@@ -31,7 +31,7 @@ from storage import inbox
 from storage.db import Database
 from storage.inbox import InboxItem
 
-STOP_WAIT_S = 1.0  # on stop, lanes get this long to finish the row in hand
+STOP_WAIT_S = 5.0  # on stop, lanes get this long to finish the row in hand
 SKIPPED = "skipped: over the chat's backlog"
 
 Handle = Callable[[InboxItem], Awaitable[None]]
@@ -57,6 +57,7 @@ class ChatLanes:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._failure: BaseException | None = None
+        self._closing = False
         self.skipped = 0  # rows skipped over a backlog, since start
 
     @property
@@ -66,6 +67,8 @@ class ChatLanes:
 
     def feed(self, chat_ids: Iterable[str]) -> None:
         """These chats have new rows: start their lanes (or tell running ones to look again)."""
+        if self._closing:
+            return
         for chat_id in chat_ids:
             if chat_id in self._lanes:
                 self._again.add(chat_id)
@@ -90,7 +93,9 @@ class ChatLanes:
         self.check()
 
     async def close(self, wait: float = STOP_WAIT_S) -> None:
-        """Give lanes `wait` s to finish, then cancel them (their rows stay pending)."""
+        """Lanes finish the row in hand and stop (cancelled after `wait` s); the rows they did
+        not handle stay pending for the next start."""
+        self._closing = True
         if self._lanes:
             await asyncio.wait(set(self._lanes.values()), timeout=wait)
         for task in list(self._lanes.values()):
@@ -102,7 +107,7 @@ class ChatLanes:
         """Handle the chat's pending rows until it has none (one notice per flood)."""
         noticed = False
         try:
-            while True:
+            while not self._closing:
                 self._again.discard(chat_id)
                 rows = await inbox.pending_for_chat(
                     self.db, self.channel, chat_id, limit=2 * self.backlog + 1
