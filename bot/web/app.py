@@ -47,6 +47,7 @@ class Console:
     office: Office
     cache_s: float = CACHE_S
     progress: tuple[float, Progress] | None = None
+    trend: dict[tuple[str, str], int] = field(default_factory=dict)  # recorded, last 14 days
     charts: dict[str, tuple[float, bytes]] = field(default_factory=dict)
     notes: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id → user, name, data
 

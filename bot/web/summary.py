@@ -13,8 +13,9 @@ from datetime import timedelta
 
 from starlette.responses import Response
 
-from bot.reports.progress import Progress, compute, render_chart, summary_text
+from bot.reports.progress import TREND_DAYS, Progress, compute, render_chart, summary_text
 from bot.web.auth import Visit, staff_page
+from storage import console as sql
 
 DAYS_SHOWN = 14
 
@@ -27,6 +28,8 @@ async def progress(visit: Visit) -> Progress:
         return cached[1]
     office = visit.office
     figures = await compute(office.db, office.settings, office.clock)
+    since = figures.today - timedelta(days=TREND_DAYS - 1)
+    console.trend = await sql.recorded_since(office.db, since)
     console.progress = (time.monotonic(), figures)
     return figures
 
@@ -37,9 +40,14 @@ async def page(visit: Visit) -> Response:
     p = await progress(visit)
     days = [p.today - timedelta(days=n) for n in range(DAYS_SHOWN)]
     daily = [(d, p.daily.get(d, 0)) for d in days]
+    trend = visit.console.trend
+    by_kecamatan: dict[str, int] = {}
+    for (kec, _), count in trend.items():
+        by_kecamatan[kec] = by_kecamatan.get(kec, 0) + count
     return visit.page(
         "summary.html", tab="ringkasan", p=p, text=summary_text(p, visit.lang), daily=daily,
-        ratio=p.recorded / p.target if p.target else 0.0,
+        ratio=p.recorded / p.target if p.target else 0.0, trend_days=TREND_DAYS,
+        trend={"kecamatan": {(k, ""): n for k, n in by_kecamatan.items()}, "kelurahan": trend},
     )  # fmt: skip
 
 
