@@ -69,8 +69,7 @@ async def upload(visit: Visit) -> Response:
         key = new_token()
         visit.console.keep_note(key, visit.staff.user_id, notes[0], notes[1])
         link = f"{visit.base}/impor/catatan/{key}"
-    visit.console.progress = None  # Ringkasan counts again
-    visit.console.charts.clear()
+    visit.console.forget_figures()  # Ringkasan counts again
     return visit.page("imports.html", tab="impor", kinds=KINDS, result=summary, notes=link)
 
 
