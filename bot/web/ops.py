@@ -49,6 +49,7 @@ async def _received(visit: Visit) -> tuple[str, str, bytes] | str:
     if upload.size is not None and upload.size > limit:
         return too_big(upload.size, limit)
     data = await upload.read()
+    await upload.close()  # the spooled copy (personal data) goes at once
     return (kind, name, data) if len(data) <= limit else too_big(len(data), limit)
 
 
