@@ -180,6 +180,8 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
         assert notes.status_code == 200 and "attachment" in notes.headers["content-disposition"]
         after = await client.get("/konsol/")
         assert _figure(after, "recorded") == recorded + 1
+        assert '<td data-value="0">+0</td>' in before.text
+        assert after.text.count('<td data-value="1">+1</td>') == 2  # its kecamatan, kelurahan
         wrong = await client.post(
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "recordings"},
             files={"berkas": ("kit.exe", b"x", "application/octet-stream")},

@@ -172,6 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Per kelurahan",
         "en": "Per kelurahan",
     },
+    "k_trend": {
+        "id": "Terekam {n} hari",
+        "en": "Recorded, {n} days",
+    },
     "k_per_day": {
         "id": "Perekaman per hari",
         "en": "Recordings per day",
