@@ -95,7 +95,7 @@ class App:
 async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     """Open the database (migrating it) and build the conversation core."""
     clock = clock or Clock(settings.timezone)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database)
     try:
         if settings.regions_file is not None and await areas.count_areas(db) == 0:
             await load_areas(db, settings.regions_file, settings.city_code)

@@ -15,13 +15,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.clock import iso
 from bot.core.messages import Reply
 from bot.core.status import NEEDS_RECORDING
-from storage.db import Database
+from storage.db import Database, Tx
 
 
 class State(StrEnum):
@@ -140,9 +139,7 @@ def _rows(messages: Iterable[NewMessage], now: datetime) -> list[tuple[Any, ...]
     ]  # fmt: skip
 
 
-async def enqueue_in(
-    conn: aiosqlite.Connection, messages: Sequence[NewMessage], now: datetime
-) -> int:
+async def enqueue_in(conn: Tx, messages: Sequence[NewMessage], now: datetime) -> int:
     """Enqueue inside the caller's write transaction; returns how many rows were new."""
     if not messages:
         return 0
@@ -156,9 +153,7 @@ async def enqueue(db: Database, messages: Sequence[NewMessage], now: datetime) -
         return await enqueue_in(conn, messages, now)
 
 
-async def store_texts(
-    conn: aiosqlite.Connection, texts: Sequence[tuple[str, str]], now: datetime
-) -> list[int]:
+async def store_texts(conn: Tx, texts: Sequence[tuple[str, str]], now: datetime) -> list[int]:
     """Ids of these (body, buttons JSON) texts, stored if new, inside the caller's transaction."""
     digests = [hashlib.sha256(f"{body}\0{buttons}".encode()).hexdigest() for body, buttons in texts]
     await conn.executemany(
@@ -322,7 +317,7 @@ async def cancel_pending_for_residents(db: Database, niks: Iterable[str], now: d
 
 
 async def cancel_pending_for_chat_in(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, reason: str, stamp: str, *, all_: bool
+    conn: Tx, channel: str, chat_id: str, reason: str, stamp: str, *, all_: bool
 ) -> int:
     """Cancel a chat's pending rows (outreach only unless `all_`), inside a transaction."""
     cur = await conn.execute(
