@@ -2,11 +2,12 @@
 
 The translation is mechanical and cached per statement: placeholders (`?` → `%s`, `:name` →
 `%(name)s`), `INSERT OR IGNORE` / `INSERT OR REPLACE` → `ON CONFLICT`, SQLite planner hints
-(`INDEXED BY`, unary `+column`) dropped, the `temp.` schema as `pg_temp.`, an integer flag used as
-a condition (`OR ?`) compared with 0, and `RETURNING id` added to an insert into a table with a
-generated id so `cursor.lastrowid` works. SQLite functions without a PostgreSQL twin
-(`julianday`, two-argument `max`/`min`, `json_each`, `json_object`, `json`) and the `nocase`
-collation are created by the PostgreSQL migrations (`storage/migrations/pg/0001_init.sql`),
+(`INDEXED BY`, unary `+column`) dropped, `date(x, '+N years')`, `WHERE 1` and `CROSS JOIN … ON`
+spelled for PostgreSQL, the `temp.` schema as `pg_temp.`, a parameter used as a condition
+(`WHERE ? AND`, `OR ?)`: an integer flag) compared with 0, and `RETURNING id` added to an insert
+into a table with a generated id so `cursor.lastrowid` works. SQLite functions without a
+PostgreSQL twin (`julianday`, two-argument `max`/`min`, `json_each`, `json_object`, `json`), the
+`nocase` collation and a `sqlite_master` view are created by `storage/migrations/pg/functions.sql`,
 so the statements keep their SQLite spelling.
 """
 
@@ -43,7 +44,11 @@ ID_TABLES = frozenset(
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _PLACEHOLDER = re.compile(r"\?|(?<![:\w]):([A-Za-z_]\w*)")
-_OR_FLAG = re.compile(r"\bOR\s+(\?|:[A-Za-z_]\w*)\s*\)", re.IGNORECASE)
+_FLAG = re.compile(
+    r"\b(WHERE|AND|OR)\s+(\?|:[A-Za-z_]\w*)(?=\s*(?:\)|AND\b|OR\b|ORDER\b|GROUP\b|LIMIT\b|$))",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(r"\bBETWEEN\s+(\S+)\s+AND\b", re.IGNORECASE)
 _INDEXED = re.compile(r"\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", re.IGNORECASE)
 _UNARY_PLUS = re.compile(r"(?<=[\s(=])\+(?=[A-Za-z_])")
 _TEMP = re.compile(r"\btemp\.(?=\w)")
@@ -52,6 +57,9 @@ _OR_IGNORE = re.compile(r"^(\s*)INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _OR_REPLACE = re.compile(
     r"^(\s*)INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.IGNORECASE | re.DOTALL
 )
+_WHERE_TRUE = re.compile(r"\bWHERE\s+1\b(?!\s*[=<>!])", re.IGNORECASE)
+_DATE_PLUS = re.compile(r"\bdate\(([\w.]+),\s*'\+(\d+) (years|months|days)'\)", re.IGNORECASE)
+_CROSS_ON = re.compile(r"\bCROSS\s+JOIN(\s+[\w.]+(?:\s+(?:AS\s+)?\w+)?\s+ON)\b", re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -66,13 +74,23 @@ def to_postgres(sql: str) -> str:
         literals.append(match.group(0).replace("%", "%%"))
         return f"\x00{len(literals) - 1}\x00"
 
-    out = _STRING.sub(_keep, sql)
+    out = _DATE_PLUS.sub(
+        lambda m: (
+            f"to_char(({m.group(1)})::date + interval '{m.group(2)} {m.group(3)}', 'YYYY-MM-DD')"
+        ),
+        sql,
+    )
+    out = _STRING.sub(_keep, out)
+    out = _WHERE_TRUE.sub("WHERE TRUE", out)
     out = out.replace("%", "%%")
     out = _INDEXED.sub("", out)
+    out = _CROSS_ON.sub(r"JOIN\1", out)
     out = _UNARY_PLUS.sub("", out)
     out = _TEMP.sub("pg_temp.", out)
     out = _WITHOUT_ROWID.sub(")", out)
-    out = _OR_FLAG.sub(lambda m: f"OR ({m.group(1)})::int <> 0)", out)
+    out = _BETWEEN.sub(lambda m: f"BETWEEN {m.group(1)} \x01", out)
+    out = _FLAG.sub(lambda m: f"{m.group(1)} ({m.group(2)})::int <> 0", out)
+    out = out.replace("\x01", "AND")
     ignore = bool(_OR_IGNORE.match(out))
     if ignore:
         out = _OR_IGNORE.sub(r"\1INSERT INTO", out)

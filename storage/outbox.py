@@ -330,7 +330,7 @@ async def cancel_pending_for_chat_in(
 
 async def retry_dead(db: Database, now: datetime, ids: Sequence[int] | None = None) -> int:
     """Dead rows (all, or these ids) go back to pending with a fresh attempt count."""
-    chosen = "" if ids is None else " AND id IN (SELECT value FROM json_each(?))"
+    chosen = "" if ids is None else " AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))"
     params: tuple[Any, ...] = (iso(now), iso(now))
     if ids is not None:
         params += (_json_list(ids),)

@@ -56,7 +56,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
     crash: logging.Logger | None = None
     try:
-        overrides = {"database_path": args.db} if getattr(args, "db", None) else {}
+        overrides = _db_override(getattr(args, "db", None))
         settings = load_settings(**overrides)
         lang = getattr(args, "lang", None) or settings.default_language
         crash = setup_logging(settings, getattr(args, "verbose", False), service=_is_run(args))
@@ -87,6 +87,15 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         elif getattr(args, "verbose", False):  # no error log yet (settings unread): -v shows it
             logger.exception("Unexpected error")
         return _fail(t(lang, "cli_unexpected", error=type(exc).__name__, log=where), code=1)
+
+
+def _db_override(value: str | None) -> dict[str, object]:
+    """--db: a SQLite file, or a postgresql:// URL (then it is DATABASE_URL)."""
+    if not value:
+        return {}
+    if value.startswith(("postgresql://", "postgres://")):
+        return {"database_url": value}
+    return {"database_path": Path(value)}
 
 
 def _fail(line: str, code: int = 2) -> int:
@@ -150,7 +159,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                         help=h("h_verbose"))  # fmt: skip
     common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h("h_lang"))
     with_db = Parser(add_help=False, parents=[common])
-    with_db.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=h("h_db"))
+    with_db.add_argument("--db", type=str, default=argparse.SUPPRESS, help=h("h_db"))
 
     parser = Parser(prog="jemput", description=h("h_jemput"), parents=[with_db])
     parser.add_argument("--version", action="store_true", help=h("h_version"))

@@ -311,6 +311,16 @@ _RESULTS: dict[str, dict[str, str]] = {
             "Error log:       {errors}"
         ),
     },
+    "cli_info_state_pg": {
+        "id": "PostgreSQL, migrasi terakhir {migration}, {residents} penduduk",
+        "en": "PostgreSQL, last migration {migration}, {residents} residents",
+    },
+    "cli_pg_backup": {
+        "id": "Database ini PostgreSQL (DATABASE_URL): cadangkan dengan pg_dump -Fc dan pulihkan "
+        "dengan pg_restore (lihat docs/scaling.md).",
+        "en": "This database is PostgreSQL (DATABASE_URL): back it up with pg_dump -Fc and "
+        "restore with pg_restore (see docs/scaling.md).",
+    },
     "cli_info_state": {
         "id": "ada, {size:.1f} MB, migrasi terakhir {migration}, {residents} penduduk",
         "en": "present, {size:.1f} MB, last migration {migration}, {residents} residents",

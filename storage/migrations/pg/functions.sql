@@ -33,3 +33,11 @@ CREATE OR REPLACE FUNCTION json(t text) RETURNS json
     LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT t::json $$;
 CREATE OR REPLACE FUNCTION json_object(k1 text, v1 text, k2 text, v2 json) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT json_build_object(k1, v1, k2, v2)::text $$;
+
+-- What `sqlite_master` lists (tables and indexes), for the health and test queries.
+CREATE OR REPLACE VIEW sqlite_master AS
+    SELECT 'table'::text AS type, table_name::text AS name, table_name::text AS tbl_name
+    FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+    UNION ALL
+    SELECT 'index', indexname::text, tablename::text FROM pg_indexes WHERE schemaname = 'public';
