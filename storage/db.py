@@ -45,7 +45,13 @@ from storage.migrate import apply_migrations, apply_migrations_pg
 logger = logging.getLogger(__name__)
 
 #: What a caller above storage catches for "the database could not do this now".
-DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, StorageError)
+DB_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.Error,
+    psycopg.Error,
+    psycopg_pool.PoolTimeout,
+    psycopg_pool.PoolClosed,
+    StorageError,
+)
 #: A constraint refused a row (unique, check, foreign key), on either engine.
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
@@ -503,6 +509,15 @@ def connect_pg(url: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
         raise StorageError(f"cannot connect to {redact(url)}: {reason}") from exc
     configure(conn)
     return conn
+
+
+def migrate_database(target: Path | str) -> list[str]:
+    """Apply pending migrations to a SQLite file or a PostgreSQL server; their names."""
+    if is_url(target):
+        return migrate_pg(str(target))
+    path = Path(target)
+    prepare_private_file(path)
+    return _migrate(path)
 
 
 def migrate_pg(url: str) -> list[str]:

@@ -96,7 +96,7 @@ def format_code(year: int, number: int) -> str:
 async def _next_code(conn: Tx, year: int) -> str:
     await conn.execute(
         "INSERT INTO order_codes (year, last) VALUES (?, 1)"
-        " ON CONFLICT (year) DO UPDATE SET last = last + 1",
+        " ON CONFLICT (year) DO UPDATE SET last = order_codes.last + 1",
         (year,),
     )
     async with conn.execute("SELECT last FROM order_codes WHERE year = ?", (year,)) as cur:

@@ -54,7 +54,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("engines"):
+    every = os.environ.get("JEMPUT_ALL_ENGINES") == "1"  # by hand: every app test on both
+    if "engine" in metafunc.fixturenames and (
+        every or metafunc.definition.get_closest_marker("engines")
+    ):
         params = [
             pytest.param(e, marks=pytest.mark.skip(reason="PostgreSQL not installed"))
             if e == "pg" and PG_BIN is None

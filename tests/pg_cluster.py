@@ -78,7 +78,7 @@ class Cluster:
         """Start (again) on the same port and data."""
         opts = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            " -c fsync=off -c full_page_writes=off"  # a crash of the server, not the machine
             " -c max_connections=300 -c shared_buffers=64MB"
         )
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-w", "-l",

@@ -45,6 +45,8 @@ from tests.fakes.whatsapp_webhooks import (
 )
 from tests.order_support import add_team
 
+pytestmark = pytest.mark.engines
+
 SIG = "x-hub-signature-256"
 
 

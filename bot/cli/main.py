@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from bot.cli import data, field, jobs, orders, run
+from bot.cli import data, field, jobs, orders, run, scale
 from bot.cli.context import Cli
 from bot.cli.logs import setup_logging
 from bot.errors import (
@@ -93,7 +93,7 @@ def _db_override(value: str | None) -> dict[str, object]:
     """--db: a SQLite file, or a postgresql:// URL (then it is DATABASE_URL)."""
     if not value:
         return {}
-    if value.startswith(("postgresql://", "postgres://")):
+    if "://" in value:  # a URL: DATABASE_URL checks it is PostgreSQL
         return {"database_url": value}
     return {"database_path": Path(value)}
 
@@ -170,6 +170,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     data.add_commands(sub, h, parents)
     jobs.add_commands(sub, h, parents)
     orders.add_commands(sub, h, parents)
+    scale.add_commands(sub, h, parents)
     return parser
 
 
