@@ -80,7 +80,7 @@ async def test_an_older_worker_refuses_a_newer_database(
 ) -> None:
     async with app.db.write() as tx:
         await tx.execute("INSERT INTO schema_migrations (name) VALUES ('9999_future.sql')")
-    with pytest.raises(StorageError, match="9999_future.sql.*upgrade this worker"):
+    with pytest.raises(StorageError, match=r"9999_future\.sql.*upgrade this worker"):
         await Database.open(app.settings.database)
     code = await asyncio.to_thread(main, ["info", "--db", str(app.settings.database)])
     assert code == 2
