@@ -44,6 +44,7 @@ from bot.settings import Settings
 from storage.db import PRAGMAS, Database
 from storage.migrate import apply_migrations
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.server import free_port
 
 TOKEN = "123:BENCH"
 RESIDENT_CHAT = 999_999_999
@@ -156,6 +157,8 @@ def child_env(path: Path, api: FakeBotApi) -> dict[str, str]:
         SEND_WINDOW_END="24:00",
         SEND_ON_SUNDAY="true",
         SUMMONS_INTERVAL_DAYS="100000",
+        HOST="127.0.0.1",
+        PORT=str(free_port()),
         PYTHONPATH=str(Path.cwd()),
     )
     return env

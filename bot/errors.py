@@ -5,6 +5,7 @@ JemputError
 │   ├── NikError          a NIK or KK number that cannot be right
 │   └── DateError         a date that cannot be parsed or cannot be right
 ├── ImportFileError       a whole import file is unusable (missing columns, empty, too big)
+│   └── FileLimitError    over an import bound (rows, cell, line, zip size/ratio): a message key
 ├── IllegalTransition     an order or visit move the state machine (bot.core.orders) forbids
 ├── ChannelError          a messaging platform refused or failed a call
 │   ├── ChatUnreachable   the recipient blocked the bot / is gone: never retry
@@ -41,6 +42,15 @@ class DateError(InputError):
 
 class ImportFileError(JemputError):
     """The import file as a whole cannot be used."""
+
+
+class FileLimitError(ImportFileError):
+    """A file over one of the import bounds (`bot.imports.limits`); `key` and `values` name
+    the user's text about file `name`, the exception's own text is the English line for logs."""
+
+    def __init__(self, key: str, name: str, english: str, **values: object) -> None:
+        super().__init__(f"{name}: {english}")
+        self.key, self.name, self.values = key, name, values
 
 
 class IllegalTransition(JemputError):

@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     sync_grace_days: int = Field(default=7, ge=0)  # hold summons while a visit's results wait
     school_months: int = Field(default=6, ge=0, le=24)  # "turns 17 within N months"
     import_max_mb: float = Field(default=20.0, gt=0)  # largest field import file (CLI and chat)
+    # Import file bounds (imports): every import, CLI and chat (bot/imports/limits.py)
+    import_max_rows: int = Field(default=2_000_000, ge=1)
+    import_max_columns: int = Field(default=100, ge=1)
+    import_max_cell_chars: int = Field(default=1000, ge=16)
+    import_max_unzipped_mb: float = Field(default=1024.0, gt=0)  # .xlsx unpacked, all parts
+    import_max_zip_ratio: float = Field(default=100.0, gt=1)  # .xlsx part unpacked/stored
     visit_capacity: int = Field(default=0, ge=0)  # recordings per visit; 0: from active teams
 
     @field_validator("admin_user_ids", mode="before")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.context import Cli, open_data
 from bot.cli.orders import writable_folder
 from bot.errors import OperatorError
+
+if TYPE_CHECKING:
+    from bot.imports.limits import Limits
 
 
 def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
@@ -56,6 +59,13 @@ def input_file(path: Path) -> Path:
     return path
 
 
+def _limits(cli: Cli) -> Limits:
+    """The import file bounds from the settings (IMPORT_MAX_*)."""
+    from bot.imports.limits import Limits
+
+    return Limits.from_settings(cli.settings)
+
+
 def _progress(rows: int) -> None:
     print(f"\r{rows:,} rows", end="", file=sys.stderr, flush=True)
 
@@ -80,7 +90,7 @@ async def cmd_import_residents(cli: Cli, args: argparse.Namespace) -> int:
     async with open_data(cli, create=True) as app:
         summary = await import_residents(
             app.db, path, today=app.clock.today(), actor=cli.actor, regions=regions,
-            progress=stderr_progress,
+            progress=stderr_progress, limits=_limits(cli),
         )  # fmt: skip
     print(summary.line())
     return 0
@@ -95,6 +105,7 @@ async def cmd_import_recordings(cli: Cli, args: argparse.Namespace) -> int:
         summary = await import_recordings(
             app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
             max_mb=cli.settings.import_max_mb, apply_rows=max(args.batch, 1), progress=_progress,
+            limits=_limits(cli),
         )  # fmt: skip
     print(file=sys.stderr)
     print(summary.line())
@@ -111,7 +122,7 @@ async def cmd_import_statuses(cli: Cli, args: argparse.Namespace) -> int:
     async with open_data(cli, create=True) as app:
         summary = await import_statuses(
             app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
-            max_mb=cli.settings.import_max_mb, progress=_progress,
+            max_mb=cli.settings.import_max_mb, progress=_progress, limits=_limits(cli),
         )  # fmt: skip
         notices = await build_outreach(app).triggers()
     print(file=sys.stderr)
@@ -127,7 +138,7 @@ async def cmd_import_students(cli: Cli, args: argparse.Namespace) -> int:
     async with open_data(cli, create=True) as app:
         summary = await import_students(
             app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
-            max_mb=cli.settings.import_max_mb,
+            max_mb=cli.settings.import_max_mb, limits=_limits(cli),
         )  # fmt: skip
     print(summary.line())
     return 0

@@ -21,6 +21,7 @@ from bot.cli.context import Cli
 from bot.cli.logs import setup_logging
 from bot.errors import (
     ConfigError,
+    FileLimitError,
     ImportFileError,
     InputError,
     JemputError,
@@ -70,6 +71,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _fail(t(lang, exc.key, **exc.values))
     except InputError as exc:
         return _fail(t(lang, exc.key) if exc.key != exc.detail else exc.detail)
+    except FileLimitError as exc:  # over an import bound: the line in the user's language
+        return _fail(f"{exc.name}: {t(lang, exc.key, **exc.values)}")
     except (ConfigError, ImportFileError, StorageError) as exc:
         return _fail(str(exc))
     except JemputError as exc:  # e.g. a platform refused a call during a command

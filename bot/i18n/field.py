@@ -49,6 +49,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "✅ {name} selesai diimpor: {summary}",
         "en": "✅ {name} imported: {summary}",
     },
+    # --- import file bounds (bot/imports/limits.py): one line, CLI and chat ---------------------
+    "import_limit_members": {
+        "id": "file .xlsx berisi {count} bagian (paling banyak {limit}); "
+        "ini bukan lembar kerja biasa.",
+        "en": "the .xlsx holds {count} parts (at most {limit}); this is not a normal spreadsheet.",
+    },
+    "import_limit_unzipped": {
+        "id": "isi file .xlsx lebih dari {limit} MB setelah dibuka (IMPORT_MAX_UNZIPPED_MB); "
+        "bagi menjadi beberapa file.",
+        "en": "the .xlsx unpacks to more than {limit} MB (IMPORT_MAX_UNZIPPED_MB); "
+        "split it into smaller files.",
+    },
+    "import_limit_ratio": {
+        "id": "sebagian file .xlsx membesar {ratio} kali saat dibuka (batas {limit}); "
+        "ini bukan lembar kerja biasa dan ditolak.",
+        "en": "a part of the .xlsx unpacks {ratio} times larger than stored (limit {limit}); "
+        "this is not a normal spreadsheet and is refused.",
+    },
+    "import_limit_xml": {
+        "id": "file .xlsx berisi XML yang tidak dibuat oleh Excel (DTD atau CDATA); ditolak.",
+        "en": "the .xlsx holds XML that Excel does not write (DTD or CDATA); refused.",
+    },
+    "import_limit_cell": {
+        "id": "ada sel di baris {row} yang lebih dari {limit} karakter (IMPORT_MAX_CELL_CHARS); "
+        "periksa isi file.",
+        "en": "a cell in row {row} is longer than {limit} characters (IMPORT_MAX_CELL_CHARS); "
+        "check the file.",
+    },
+    "import_limit_xlsx_cell": {
+        "id": "ada sel di file .xlsx yang lebih dari {limit} karakter (IMPORT_MAX_CELL_CHARS); "
+        "file ditolak sebelum dibuka.",
+        "en": "a cell of the .xlsx is longer than {limit} characters (IMPORT_MAX_CELL_CHARS); "
+        "refused before opening it.",
+    },
+    "import_limit_line": {
+        "id": "baris {line} lebih dari {limit} karakter; periksa isi file.",
+        "en": "line {line} is longer than {limit} characters; check the file.",
+    },
+    "import_limit_rows": {
+        "id": "lebih dari {limit} baris (IMPORT_MAX_ROWS); bagi menjadi beberapa file.",
+        "en": "more than {limit} rows (IMPORT_MAX_ROWS); split it into smaller files.",
+    },
+    "import_limit_columns": {
+        "id": "baris {row} berisi lebih dari {limit} kolom (IMPORT_MAX_COLUMNS); periksa file.",
+        "en": "row {row} has more than {limit} columns (IMPORT_MAX_COLUMNS); check the file.",
+    },
     "upload_notes": {
         "id": "Catatan per baris (NIK disamarkan) terlampir.",
         "en": "Row notes (NIKs masked) attached.",

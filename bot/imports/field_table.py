@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from bot.core.nik import mask, parse_nik
 from bot.errors import ImportFileError, NikError
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.tables import Output, RowError, map_columns, open_table, parse_day
 
 #: e-KTP recording started in 2011; an earlier recording date is a typing error.
@@ -66,6 +67,7 @@ class FieldTable:
     rejects: Output
     notes: Output
     counts: dict[str, int] = field(default_factory=dict)
+    limits: Limits = DEFAULT_LIMITS
     _days: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def cell(self, cells: list[str], column: str) -> str:
@@ -138,7 +140,11 @@ def summary_line(brief: str, rejects: Path | None, notes: Path | None) -> str:
 
 @contextmanager
 def open_field_table(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...], max_mb: float
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    max_mb: float,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[FieldTable]:
     """Open a field import file for streaming; raise ImportFileError when it is unusable.
 
@@ -146,7 +152,7 @@ def open_field_table(
     make them in Excel) are skipped; row numbers stay those the spreadsheet shows.
     """
     check_size(path, max_mb)
-    with open_table(path, title_rows=TITLE_ROWS) as table:
+    with open_table(path, title_rows=TITLE_ROWS, limits=limits) as table:
         header = table.header
         columns = map_columns(header, path.name, required=required, optional=optional, explain=True)
         out, sep = path.parent, table.delimiter
@@ -157,7 +163,7 @@ def open_field_table(
             for row, cells in enumerate(table.rows, table.first_row)
             if any(c.strip() for c in cells)
         )
-        found = FieldTable(path, columns, numbered, rejects, notes)
+        found = FieldTable(path, columns, numbered, rejects, notes, limits=limits)
         try:
             yield found
         finally:

@@ -34,6 +34,7 @@ from bot.imports.field_table import (
     stage_rows,
     summary_line,
 )
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.tables import RowError, read_rows
 from storage import audit, outbox
 from storage import import_runs as runs
@@ -105,6 +106,7 @@ class _Job:
     max_mb: float
     apply_rows: int
     progress: Callable[[int], None] | None
+    limits: Limits = DEFAULT_LIMITS
 
 
 async def import_recordings(
@@ -117,9 +119,10 @@ async def import_recordings(
     max_mb: float,
     apply_rows: int = APPLY_ROWS,
     progress: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> KitSyncSummary:
     """Sync a kit export; raise ImportFileError when the file as a whole is unusable."""
-    job = _Job(db, Path(path), today, now, actor, max_mb, apply_rows, progress)
+    job = _Job(db, Path(path), today, now, actor, max_mb, apply_rows, progress, limits)
     summary = KitSyncSummary(file=job.path.name)
     with closing(runs.connect(db.path)) as conn:
         sql.create_staging(conn)
@@ -169,7 +172,7 @@ async def _apply(job: _Job, conn: WorkerConnection, run_id: int, summary: KitSyn
 
 def _read(job: _Job, conn: WorkerConnection, summary: KitSyncSummary) -> None:
     """Check and stage every row, then sort and list what needs a note (worker thread)."""
-    with open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb) as table:
+    with open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb, job.limits) as table:
         summary.rows = stage_rows(table, _check, partial(sql.stage, conn), job.today)
         _note_sorted(conn, table, summary)
         summary.rejected = table.counts.get("rejected", 0)
@@ -202,7 +205,7 @@ def _note_sorted(conn: WorkerConnection, table: FieldTable, summary: KitSyncSumm
             )
         first_of_day.setdefault((nik, day), row)
     sql.mark_duplicates(conn, list(duplicates))
-    for row, cells in read_rows(table.path, set(duplicates)):
+    for row, cells in read_rows(table.path, set(duplicates), table.limits):
         table.reject(row, cells, f"duplicate of row {duplicates[row]}", kind="duplicate")
     for row, nik, code in sql.unknown_codes(conn):
         table.note(row, nik, f"kode_kunjungan {code} is not a scheduled visit", kind="code")

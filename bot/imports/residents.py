@@ -41,6 +41,7 @@ from pathlib import Path
 from bot.core.clock import iso
 from bot.core.nik import mask
 from bot.errors import ImportFileError
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.regions import load_regions, region_files
 from bot.imports.resident_rows import OPTIONAL, REQUIRED, RowChecker
 from bot.imports.tables import (
@@ -115,6 +116,7 @@ async def import_residents(
     progress: Callable[[int], None] | None = None,
     now: datetime | None = None,
     batch_rows: int = BATCH_ROWS,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportSummary:
     """Import residents from a CSV/XLSX file; raise ImportFileError when the file is unusable.
 
@@ -130,6 +132,7 @@ async def import_residents(
         regions=region_files(regions),
         progress=progress,
         batch_rows=batch_rows,
+        limits=limits,
     )
     summary = await asyncio.to_thread(_run, job)
     if summary.status_changed:  # summons of residents who recorded stop at once
@@ -156,6 +159,7 @@ class _Job:
     regions: list[Path]
     progress: Callable[[int], None] | None
     batch_rows: int
+    limits: Limits
 
 
 class _Run:
@@ -231,7 +235,7 @@ class _Run:
 
 def _reject_repeats(run: _Run, repeats: dict[int, int]) -> None:
     """Read the file again for the raw cells of rows whose NIK came earlier (rare)."""
-    for row, cells in read_rows(run.job.path, repeats):
+    for row, cells in read_rows(run.job.path, repeats, run.job.limits):
         run.reject(row, cells, f"NIK repeats row {repeats[row]}")
 
 
@@ -253,7 +257,10 @@ def _run(job: _Job) -> ImportSummary:
     """The whole import, synchronously (runs in a worker thread)."""
     started = time.monotonic()
     regions = load_regions(job.regions) if job.regions else {}
-    with open_table(job.path) as table, closing(imports.connect(job.db_path)) as conn:
+    with (
+        open_table(job.path, limits=job.limits) as table,
+        closing(imports.connect(job.db_path)) as conn,
+    ):
         run = _Run(job, table, regions)
         try:
             run.read(conn)

@@ -31,6 +31,7 @@ from bot.imports.field_table import (
     stage_rows,
     summary_line,
 )
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.tables import RowError, read_rows
 from storage import audit, outbox
 from storage import import_runs as runs
@@ -90,6 +91,7 @@ async def import_statuses(
     max_mb: float,
     apply_rows: int = APPLY_ROWS,
     progress: Callable[[int], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> StatusImportSummary:
     """Import SIAK statuses; raise ImportFileError when the file as a whole is unusable."""
     path = Path(path)
@@ -97,7 +99,7 @@ async def import_statuses(
     with closing(runs.connect(db.path)) as conn:
         sql.create_staging(conn)
         try:
-            with open_field_table(path, REQUIRED, (), max_mb) as table:
+            with open_field_table(path, REQUIRED, (), max_mb, limits) as table:
                 await asyncio.to_thread(_read, table, conn, summary, today)
                 digest = await asyncio.to_thread(file_hash, path)
                 run_id, summary.resumed = await asyncio.to_thread(
@@ -120,7 +122,7 @@ def _read(table: FieldTable, conn: WorkerConnection, s: StatusImportSummary, tod
     unknown, dups = sql.sort_staged(conn)
     reasons = {row: "NIK is not in the data wajib KTP" for row, _ in unknown}
     reasons.update({row: f"duplicate of row {first}" for row, first in dups})
-    for row, cells in read_rows(table.path, set(reasons)):
+    for row, cells in read_rows(table.path, set(reasons), table.limits):
         table.reject(row, cells, reasons[row])
     s.rejected = table.counts.get("rejected", 0)
 

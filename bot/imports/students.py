@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.core.clock import iso
 from bot.errors import ImportFileError
 from bot.imports.field_table import FieldTable, file_hash, open_field_table
+from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.tables import RowError
 from storage import audit
 from storage import import_runs as runs
@@ -57,22 +58,25 @@ class StudentSummary:
 
 
 async def import_students(
-    db: Database, path: Path, *, today: date, now: datetime, actor: str, max_mb: float
-) -> StudentSummary:
+    db: Database, path: Path, *, today: date, now: datetime, actor: str, max_mb: float,
+    limits: Limits = DEFAULT_LIMITS,
+) -> StudentSummary:  # fmt: skip
     """Import a school list; raise ImportFileError when the file as a whole is unusable."""
     path = Path(path)
     try:
-        return await asyncio.to_thread(_import, db.path, path, today, iso(now), actor, max_mb)
+        return await asyncio.to_thread(
+            _import, db.path, path, today, iso(now), actor, (max_mb, limits)
+        )
     except ImportFileError as exc:
         await audit.record(db, now, actor, "import.students", {"refused": str(exc)})
         raise
 
 
 def _import(
-    db_path: Path, path: Path, today: date, at: str, actor: str, max_mb: float
+    db_path: Path, path: Path, today: date, at: str, actor: str, bounds: tuple[float, Limits]
 ) -> StudentSummary:
     summary = StudentSummary(file=path.name)
-    with open_field_table(path, REQUIRED, OPTIONAL, max_mb) as table:
+    with open_field_table(path, REQUIRED, OPTIONAL, *bounds) as table:
         rows: dict[str, sql.Student] = {}
         for row, cells in table.rows:
             summary.rows += 1

@@ -13,7 +13,6 @@ the importers share.
 from __future__ import annotations
 
 import csv
-import itertools
 import logging
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
@@ -25,11 +24,23 @@ from typing import Any, TextIO
 
 from bot.core.files import open_private_text
 from bot.errors import ImportFileError
+from bot.imports.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    bounded_lines,
+    bounded_rows,
+    check_header,
+    check_xlsx,
+    clip,
+    read_header_line,
+)
 
 logger = logging.getLogger(__name__)
 
 #: Notes an `Output` keeps (and logs) for the summary.
 SHOW_FIRST = 10
+#: Characters of a note kept for the summary and the log (half of them, twice).
+LISTING_NOTE = 150
 
 
 @dataclass(slots=True)
@@ -43,8 +54,10 @@ class Table:
 
 
 @contextmanager
-def open_table(path: Path, *, title_rows: int = 0) -> Iterator[Table]:
-    """Open a .csv or .xlsx file for streaming.
+def open_table(
+    path: Path, *, title_rows: int = 0, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Table]:
+    """Open a .csv or .xlsx file for streaming, bounded by `limits` (`bot.imports.limits`).
 
     Up to `title_rows` rows above the header holding a single filled cell (a title, often
     merged across the columns, as staff make them in Excel) are skipped.
@@ -55,8 +68,11 @@ def open_table(path: Path, *, title_rows: int = 0) -> Iterator[Table]:
     if not path.is_file():
         raise ImportFileError(f"file not found: {path}")
     opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else _open_csv
-    with opener(path) as table:
+    with opener(path, limits) as table:
+        check_header(table.header, path.name, limits)
+        table.rows = bounded_rows(table.rows, path.name, limits, table.first_row)
         _skip_titles(table, title_rows)
+        check_header(table.header, path.name, limits)
         yield table
 
 
@@ -70,16 +86,16 @@ def _skip_titles(table: Table, limit: int) -> None:
 
 
 @contextmanager
-def _open_csv(path: Path) -> Iterator[Table]:
+def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         try:
-            first = f.readline()
+            first = read_header_line(f, path.name, limits)
         except UnicodeDecodeError:
             raise ImportFileError(f"{path.name}: not UTF-8; save it as 'CSV UTF-8'") from None
         if not first.strip():
             raise ImportFileError(f"{path.name}: the file is empty or its header row is blank")
         delimiter = max((",", ";", "\t"), key=first.count)
-        reader = csv.reader(itertools.chain([first], f), delimiter=delimiter)
+        reader = csv.reader(bounded_lines(f, first, path.name, limits), delimiter=delimiter)
         header = next(reader)
         yield Table(header, _csv_rows(reader, path.name), delimiter)
 
@@ -95,7 +111,8 @@ def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
 
 
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[Table]:
+def _open_xlsx(path: Path, limits: Limits) -> Iterator[Table]:
+    check_xlsx(path, limits)  # sizes, ratios and XML before openpyxl reads a byte
     import openpyxl  # slow to import; only XLSX imports need it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -104,7 +121,11 @@ def _open_xlsx(path: Path) -> Iterator[Table]:
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ImportFileError(f"{path.name}: not a readable .xlsx file ({exc})") from None
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        # A sheet wider than the limit is read one column past it: a filled one is refused
+        # (bounded_rows), and no row grows to Excel's 16,384 columns.
+        wide = (sheet.max_column or 0) > limits.max_columns
+        rows = sheet.iter_rows(max_col=limits.max_columns + 1 if wide else None, values_only=True)
         first = next(rows, None)
         if first is None or not any(c is not None and str(c).strip() for c in first):
             raise ImportFileError(f"{path.name}: the sheet is empty or its header row is blank")
@@ -130,11 +151,13 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_rows(path: Path, wanted: Collection[int]) -> Iterator[tuple[int, list[str]]]:
+def read_rows(
+    path: Path, wanted: Collection[int], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, list[str]]]:
     """Read the file again for the raw cells of a few rows (e.g. repeats found after staging)."""
     if not wanted:
         return
-    with open_table(path) as table:
+    with open_table(path, limits=limits) as table:
         for row, cells in enumerate(table.rows, table.first_row):
             if row in wanted:
                 yield row, cells
@@ -257,9 +280,10 @@ class Output:
             self._file = open_private_text(self.path, "utf-8-sig", newline="")  # 0600
             self._writer = csv.writer(self._file, delimiter=self._delimiter)
             self._writer.writerow(self._header)
-        self._writer.writerow(cells)
+        self._writer.writerow([clip(c) for c in cells])
         self.count += 1
         if len(self.first) < SHOW_FIRST:
+            note = clip(note, 2 * LISTING_NOTE)
             self.first.append(note)
             logger.warning("%s", note)
 

@@ -19,8 +19,9 @@ from typing import Any
 from bot.core.clock import Clock
 from bot.core.files import write_private_bytes
 from bot.core.messages import Document, Reply
-from bot.errors import ImportFileError
+from bot.errors import FileLimitError, ImportFileError
 from bot.i18n import t
+from bot.imports.limits import Limits
 from bot.imports.recordings import import_recordings
 from bot.imports.statuses import import_statuses
 from bot.imports.students import import_students
@@ -68,6 +69,10 @@ async def import_upload(
         write_private_bytes(path, data)  # personal data: 0600 (UU 27/2022)
         try:
             brief, notes = await _run(db, settings, clock, kind, path, actor)
+        except FileLimitError as exc:
+            logger.warning("Upload %s refused: %s", name, exc)
+            reason = t(lang, exc.key, **exc.values)
+            return [Reply(text=t(lang, "upload_failed", name=name, reason=reason))]
         except ImportFileError as exc:
             reason = str(exc).removeprefix(f"{name}: ")
             return [Reply(text=t(lang, "upload_failed", name=name, reason=reason))]
@@ -85,7 +90,8 @@ async def _run(
 ) -> tuple[str, Path | None]:
     """The import of that kind: (brief summary, notes listing)."""
     common: dict[str, Any] = {"today": clock.today(), "now": clock.now(), "actor": actor,
-                              "max_mb": settings.import_max_mb}  # fmt: skip
+                              "max_mb": settings.import_max_mb,
+                              "limits": Limits.from_settings(settings)}  # fmt: skip
     if kind == "statuses":
         summary = await import_statuses(db, path, **common)
         return summary.brief(), summary.notes_path
