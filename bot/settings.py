@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/jemput.sqlite3")
     # PostgreSQL instead of the SQLite file (see README "Scaling out"): postgresql://user:pw@host/db
     database_url: SecretStr | None = None
+    # Several `jemput run` workers on one database: heartbeat interval and how long a silent
+    # worker counts as alive (its leases and in-flight rows are taken over after that).
+    worker_beat_s: float = Field(default=2.0, gt=0)
+    worker_ttl_s: float = Field(default=6.0, gt=0)
     timezone: str = "Asia/Jakarta"
     default_language: str = "id"
     regions_file: Path | None = None

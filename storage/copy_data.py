@@ -13,10 +13,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from bot.errors import StorageError
 from storage.db import connect_pg, migrate_pg
 
-_SKIP = {"schema_migrations"}
+_SKIP = {"schema_migrations", "workers", "leases"}  # the running workers' state stays behind
 
 
 def _tables(src: sqlite3.Connection) -> list[str]:
@@ -60,13 +62,16 @@ def copy_sqlite_to_pg(source: Path, url: str) -> dict[str, int]:
                     f" run `jemput migrate --db {source}` first"
                 )
             counts: dict[str, int] = {}
-            with dst.transaction():
-                for table in _tables(src):
-                    counts[table] = _copy_table(src, dst, table)
-                for table, count in counts.items():
-                    row = dst.execute(f"SELECT count(*) FROM {table}").fetchone()
-                    if row is None or int(row[0]) != count:
-                        raise StorageError(f"{table}: copied {count} rows, found {row}")
+            try:
+                with dst.transaction():
+                    for table in _tables(src):
+                        counts[table] = _copy_table(src, dst, table)
+                    for table, count in counts.items():
+                        row = dst.execute(f"SELECT count(*) FROM {table}").fetchone()
+                        if row is None or int(row[0]) != count:
+                            raise StorageError(f"{table}: copied {count} rows, found {row}")
+            except psycopg.Error as exc:
+                raise StorageError(f"copy failed, nothing kept: {exc}".splitlines()[0]) from exc
             return counts
     finally:
         src.close()
@@ -96,9 +101,12 @@ def _copy_table(src: sqlite3.Connection, dst: Any, table: str) -> int:
         for row in src.execute(f"SELECT {', '.join(select)} FROM {table}"):
             copy.write_row(row)
             count += 1
+    sequence = None
     if "id" in pg_columns:
+        sequence = dst.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()
+    if sequence is not None and sequence[0] is not None:
         dst.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-            f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+            f"SELECT setval(%s, coalesce((SELECT max(id) FROM {table}), 0) + 1, false)",
+            (sequence[0],),
         )
     return count

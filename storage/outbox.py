@@ -21,6 +21,7 @@ from bot.core.clock import iso
 from bot.core.messages import Reply
 from bot.core.status import NEEDS_RECORDING
 from storage.db import Database, Tx
+from storage.dialect import Dialect
 
 
 class State(StrEnum):
@@ -184,11 +185,13 @@ async def claim(
     several workers (threads or processes) never take the same row.
     """
     stamp = iso(now)
-    async with db.write() as conn:
+    async with db.write(shared=True) as conn:
+        # PostgreSQL: rows another worker is claiming are skipped, not waited for
+        skip = " FOR UPDATE SKIP LOCKED" if conn.dialect is Dialect.POSTGRES else ""
         sql = (
             f"SELECT o.id, {STALE_REASON} AS reason FROM outbox o WHERE o.id IN (SELECT id"
             " FROM outbox INDEXED BY outbox_queue WHERE channel = ? AND state = 'pending'"
-            " AND not_before <= ? AND (outreach = 0 OR ?) ORDER BY priority, id LIMIT ?)"
+            f" AND not_before <= ? AND (outreach = 0 OR ?) ORDER BY priority, id LIMIT ?{skip})"
             " ORDER BY o.priority, o.id"
         )
         async with conn.execute(sql, (channel, stamp, int(window_open), limit)) as cur:

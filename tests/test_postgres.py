@@ -155,8 +155,8 @@ async def test_migrate_data_copies_everything_and_checks_the_counts(
         code = await asyncio.to_thread(
             main, ["migrate-data", "--from", str(source), "--db", url, "--lang", "en"]
         )
-        out = capsys.readouterr().out
-        assert code == 0, out
+        out, err = capsys.readouterr()
+        assert code == 0, err
         assert f"residents: {expected['residents']} rows" in out and "counts match" in out
         db = await Database.open(url)
         try:

@@ -18,6 +18,23 @@ def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
     copy = sub.add_parser("migrate-data", help=h("h_migrate_data"), parents=parents["data"])
     copy.add_argument("--from", dest="source", type=Path, required=True, help=h("h_from"))
     copy.set_defaults(func=cmd_migrate_data)
+    listing = sub.add_parser("workers", help=h("h_workers"), parents=parents["data"])
+    listing.set_defaults(func=cmd_workers)
+
+
+async def cmd_workers(cli: Cli, args: argparse.Namespace) -> int:
+    """The live `jemput run` workers of this database, with what each leads."""
+    from bot.cli.context import open_data
+    from storage import workers
+
+    async with open_data(cli) as app:
+        found = await workers.live(app.db)
+    for w in found:
+        cli.say("cli_workers_row", worker=w.id, started=w.started_at[:19], beat=w.beat_at[:19],
+                roles=w.roles or "-")  # fmt: skip
+    if not found:
+        cli.say("cli_workers_none")
+    return 0
 
 
 async def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:
