@@ -38,7 +38,7 @@ REPLACE_KEYS: dict[str, tuple[str, ...]] = {
 ID_TABLES = frozenset(
     {
         "audit_log", "status_history", "verify_failures", "outbox", "outbox_texts", "job_runs",
-        "officials", "teams", "orders", "visits", "wa_held", "import_runs", "workers",
+        "officials", "teams", "orders", "visits", "wa_held", "import_runs",
     }
 )  # fmt: skip
 

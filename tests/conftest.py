@@ -55,8 +55,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     every = os.environ.get("JEMPUT_ALL_ENGINES") == "1"  # by hand: every app test on both
-    if "engine" in metafunc.fixturenames and (
-        every or metafunc.definition.get_closest_marker("engines")
+    chosen = any("engine" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
+    if (
+        "engine" in metafunc.fixturenames
+        and not chosen
+        and (every or metafunc.definition.get_closest_marker("engines"))
     ):
         params = [
             pytest.param(e, marks=pytest.mark.skip(reason="PostgreSQL not installed"))
