@@ -28,10 +28,14 @@ from contextlib import suppress
 
 from bot.core.clock import Clock
 from storage import inbox
-from storage.db import Database
+from storage.db import DB_ERRORS, Database
 from storage.inbox import InboxItem
 
 STOP_WAIT_S = 5.0  # on stop, lanes get this long to finish the row in hand
+#: How long a worker holds a chat it is handling before another may take it (it died).
+CHAT_LEASE_S = 60.0
+#: A chat another worker holds is looked at again after this long (its rows wait for it).
+CLAIM_RETRY_S = 2.0
 SKIPPED = "skipped: over the chat's backlog"
 
 Handle = Callable[[InboxItem], Awaitable[None]]
@@ -106,9 +110,13 @@ class ChatLanes:
     async def _lane(self, chat_id: str) -> None:
         """Handle the chat's pending rows until it has none (one notice per flood)."""
         noticed = False
+        claimed_at: float | None = None
         try:
             while not self._closing:
                 self._again.discard(chat_id)
+                claimed_at = await self._hold(chat_id, claimed_at)
+                if claimed_at is None:
+                    return  # another worker handles this chat now (retried later)
                 rows = await inbox.pending_for_chat(
                     self.db, self.channel, chat_id, limit=2 * self.backlog + 1
                 )
@@ -130,6 +138,27 @@ class ChatLanes:
             self._failure = exc
         finally:
             del self._lanes[chat_id]
+            if claimed_at is not None:
+                await self._let_go(chat_id)
+
+    async def _hold(self, chat_id: str, claimed_at: float | None) -> float | None:
+        """Hold the chat's lease (several workers: one handles a chat at a time, in order);
+        renewed when a third of it has passed. None: another worker holds it — look again in
+        CLAIM_RETRY_S, so no row waits for a lane that has just ended."""
+        loop = asyncio.get_running_loop()
+        if claimed_at is not None and loop.time() - claimed_at < CHAT_LEASE_S / 3:
+            return claimed_at
+        if await inbox.claim_chats(self.db, self.channel, [chat_id], CHAT_LEASE_S):
+            return loop.time()
+        loop.call_later(CLAIM_RETRY_S, self.feed, [chat_id])
+        return None
+
+    async def _let_go(self, chat_id: str) -> None:
+        """Release the chat's lease (a failure only delays another worker until it expires)."""
+        try:
+            await inbox.release_chat(self.db, self.channel, chat_id)
+        except DB_ERRORS:  # storage trouble: the lease expires by itself
+            self.log.warning("%s could not release chat %s", self.label, chat_id)
 
     async def _skip(self, chat_id: str, rows: list[InboxItem]) -> None:
         ids = [row.update_id for row in rows]
