@@ -120,6 +120,7 @@ async def import_residents(
     now: datetime | None = None,
     batch_rows: int = BATCH_ROWS,
     limits: Limits = DEFAULT_LIMITS,
+    merge_rows: int = imports.MERGE_ROWS,
 ) -> ImportSummary:
     """Import residents from a CSV/XLSX file; raise ImportFileError when the file is unusable.
 
@@ -136,6 +137,7 @@ async def import_residents(
         progress=progress,
         batch_rows=batch_rows,
         limits=limits,
+        merge_rows=max(merge_rows, 1),
     )
     summary = await asyncio.to_thread(_run, job)
     if summary.status_changed:  # summons of residents who recorded stop at once
@@ -163,6 +165,7 @@ class _Job:
     progress: Callable[[int], None] | None
     batch_rows: int
     limits: Limits
+    merge_rows: int
 
 
 class _Run:
@@ -276,7 +279,7 @@ def _run(job: _Job) -> ImportSummary:
             run.rejects.close()
             run.warns.close()
         sort = time.monotonic()
-        summary = run.summary(imports.merge(conn, job.at))
+        summary = run.summary(imports.merge(conn, job.at, chunk=job.merge_rows))
         imports.write_audit(conn, job.at, job.actor, ACTION, _audit_detail(summary))
     done = time.monotonic()
     logger.debug(
