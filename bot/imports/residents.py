@@ -53,6 +53,7 @@ from bot.imports.tables import (
     open_table,
     read_rows,
 )
+from bot.imports.unchanged import UNCHANGED, KnownLines
 from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
@@ -178,6 +179,7 @@ class _Run:
         self.checker = RowChecker(columns, len(column_names(table.header)), job.today, regions)
         self.nik_col = columns["nik"]
         self.rows = 0
+        self.unchanged = 0  # lines passed by as on file (`bot.imports.unchanged`)
         self.kept = 0  # statuses not moved back
         out, stem, sep = job.path.parent, job.path.stem, table.delimiter
         self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
@@ -186,14 +188,19 @@ class _Run:
     def read(self, conn: WorkerConnection) -> None:
         """Check every row; stage the good ones in batches, list the bad ones."""
         check, size, records = self.checker.check, self.job.batch_rows, []
+        lines = self.table.lines
         for row, cells in enumerate(self.table.rows, self.table.first_row):
-            if not (cells and cells[0]) and not any(c.strip() for c in cells):
-                continue  # blank row
             self.rows += 1
-            try:
-                records.append(check(cells, row))
-            except RowError as exc:
-                self.reject(row, cells, exc.reason)
+            if cells is UNCHANGED:
+                self.unchanged += 1
+            elif not (cells and cells[0]) and not any(c.strip() for c in cells):
+                self.rows -= 1  # blank row
+                continue
+            else:
+                try:
+                    records.append(check(cells, row, lines.current if lines else 0))
+                except RowError as exc:
+                    self.reject(row, cells, exc.reason)
             if self.rows % size == 0:
                 self._stage(conn, records)
                 records = []
@@ -203,6 +210,11 @@ class _Run:
     def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
         imports.stage(conn, records, self.checker.warnings)
         self.checker.warnings = []
+        lines = self.table.lines
+        if lines is not None and lines.fast:
+            first = self.table.first_row
+            imports.stage_unchanged(conn, [(first + i, nik) for i, nik in lines.fast])
+            lines.fast.clear()
         if self.job.progress is not None:
             self.job.progress(self.rows)
 
@@ -228,7 +240,7 @@ class _Run:
             rows=self.rows,
             inserted=merged.inserted,
             updated=merged.updated,
-            unchanged=merged.unchanged,
+            unchanged=merged.unchanged + self.unchanged,
             rejected=self.rejects.count,
             warnings=self.warns.count,
             status_changed=merged.status_changed,
@@ -266,26 +278,33 @@ def _run(job: _Job) -> ImportSummary:
     """The whole import, synchronously (runs in a worker thread)."""
     started = time.monotonic()
     regions = load_regions(job.regions) if job.regions else {}
-    with (
-        open_table(job.path, limits=job.limits) as table,
-        closing(imports.connect(job.db_path)) as conn,
-    ):
-        run = _Run(job, table, regions)
-        try:
-            run.read(conn)
-            read = time.monotonic()
-            _list_repeats_and_warnings(run, conn)
-        finally:
-            run.rejects.close()
-            run.warns.close()
-        sort = time.monotonic()
-        summary = run.summary(imports.merge(conn, job.at, chunk=job.merge_rows))
-        imports.write_audit(conn, job.at, job.actor, ACTION, _audit_detail(summary))
+    with closing(imports.connect(job.db_path)) as conn:
+        known = KnownLines(imports.line_hashes(conn))  # 8 bytes a resident on file
+        with open_table(job.path, limits=job.limits, known=known) as table:
+            summary = _import(job, table, conn, regions, started)
     done = time.monotonic()
+    logger.debug("Imported %s in %.1f s: %s", job.path.name, done - started, summary.line())
+    return summary
+
+
+def _import(
+    job: _Job, table: Table, conn: WorkerConnection, regions: dict[str, int | None], started: float
+) -> ImportSummary:
+    """Read, sort, list and merge one open file."""
+    run = _Run(job, table, regions)
+    try:
+        run.read(conn)
+        read = time.monotonic()
+        _list_repeats_and_warnings(run, conn)
+    finally:
+        run.rejects.close()
+        run.warns.close()
+    sort = time.monotonic()
+    summary = run.summary(imports.merge(conn, job.at, chunk=job.merge_rows))
+    imports.write_audit(conn, job.at, job.actor, ACTION, _audit_detail(summary))
     logger.debug(
-        "Imported %s in %.1f s (read %.1f s, sort %.1f s, merge %.1f s): %s",
-        *(job.path.name, done - started, read - started, sort - read, done - sort),
-        summary.line(),
+        "phases of %s: read %.1f s (%d unchanged lines passed by), sort %.1f s, merge %.1f s",
+        *(job.path.name, read - started, run.unchanged, sort - read, time.monotonic() - sort),
     )
     return summary
 
@@ -296,6 +315,7 @@ def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
         raise ImportFileError(f"{run.job.path.name}: the file has a header but no data rows")
     repeats = imports.sort_staged(conn)
     if repeats:
+        run.unchanged -= imports.unchanged_repeats(conn)
         _reject_repeats(run, repeats)
     run.kept = imports.note_kept_back(conn)
     run.list_warnings(conn, repeats)

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,6 +35,7 @@ from bot.imports.limits import (
     clip,
     read_header_line,
 )
+from bot.imports.unchanged import KnownLines, LineSplitter
 
 logger = logging.getLogger(__name__)
 
@@ -51,23 +53,31 @@ class Table:
     rows: Iterator[list[str]]
     delimiter: str = ","
     first_row: int = 2  # spreadsheet number of the first data row
+    #: With `open_table(known=...)` on a CSV: unchanged lines come as `UNCHANGED`, and
+    #: `lines.current` is the line hash of each record (`bot.imports.unchanged`).
+    lines: LineSplitter | None = None
 
 
 @contextmanager
 def open_table(
-    path: Path, *, title_rows: int = 0, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    *,
+    title_rows: int = 0,
+    limits: Limits = DEFAULT_LIMITS,
+    known: KnownLines | None = None,
 ) -> Iterator[Table]:
     """Open a .csv or .xlsx file for streaming, bounded by `limits` (`bot.imports.limits`).
 
     Up to `title_rows` rows above the header holding a single filled cell (a title, often
-    merged across the columns, as staff make them in Excel) are skipped.
+    merged across the columns, as staff make them in Excel) are skipped. With `known` (the
+    line hashes on file), a CSV with a ``nik`` column is split by `LineSplitter`.
     """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
         raise ImportFileError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
     if not path.is_file():
         raise ImportFileError(f"file not found: {path}")
-    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else _open_csv
+    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else partial(_open_csv, known=known)
     with opener(path, limits) as table:
         check_header(table.header, path.name, limits)
         table.rows = bounded_rows(table.rows, path.name, limits, table.first_row)
@@ -86,7 +96,7 @@ def _skip_titles(table: Table, limit: int) -> None:
 
 
 @contextmanager
-def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
+def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> Iterator[Table]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         try:
             first = read_header_line(f, path.name, limits)
@@ -95,9 +105,16 @@ def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
         if not first.strip():
             raise ImportFileError(f"{path.name}: the file is empty or its header row is blank")
         delimiter = max((",", ";", "\t"), key=first.count)
-        reader = csv.reader(bounded_lines(f, first, path.name, limits), delimiter=delimiter)
+        lines = bounded_lines(f, first, path.name, limits)
+        reader = csv.reader(lines, delimiter=delimiter)
         header = next(reader)
-        yield Table(header, _csv_rows(reader, path.name), delimiter)
+        names = column_names(header)
+        if known is None or "nik" not in names:
+            yield Table(header, _csv_rows(reader, path.name), delimiter)
+            return
+        splitter = LineSplitter(known, delimiter, names.index("nik"))
+        rows = _csv_rows(splitter.records(lines), path.name)
+        yield Table(header, rows, delimiter, lines=splitter)
 
 
 def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
