@@ -167,6 +167,11 @@ def line_hashes(conn: sqlite3.Connection) -> Iterator[int]:
         yield int(found)
 
 
+def staged_niks(conn: sqlite3.Connection) -> set[int]:
+    """The NIKs of the staged rows, as integers (to match the lines passed by)."""
+    return {int(r[0]) for r in conn.execute("SELECT DISTINCT nik FROM temp.import_rows")}
+
+
 def unchanged_repeats(conn: sqlite3.Connection) -> int:
     """Rows passed by as unchanged that `sort_staged` found to repeat an earlier NIK."""
     return int(conn.execute(

@@ -53,7 +53,7 @@ from bot.imports.tables import (
     open_table,
     read_rows,
 )
-from bot.imports.unchanged import UNCHANGED, KnownLines
+from bot.imports.unchanged import KnownLines
 from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
@@ -188,35 +188,44 @@ class _Run:
     def read(self, conn: WorkerConnection) -> None:
         """Check every row; stage the good ones in batches, list the bad ones."""
         check, size, records = self.checker.check, self.job.batch_rows, []
-        lines = self.table.lines
-        for row, cells in enumerate(self.table.rows, self.table.first_row):
+        lines, first = self.table.lines, self.table.first_row
+        for row, cells in enumerate(self.table.rows, first):
+            if not (cells and cells[0]) and not any(c.strip() for c in cells):
+                continue  # blank row
             self.rows += 1
-            if cells is UNCHANGED:
-                self.unchanged += 1
-            elif not (cells and cells[0]) and not any(c.strip() for c in cells):
-                self.rows -= 1  # blank row
-                continue
-            else:
-                try:
-                    records.append(check(cells, row, lines.current if lines else 0))
-                except RowError as exc:
-                    self.reject(row, cells, exc.reason)
+            if lines is not None:  # lines on file were passed by: the splitter counts rows
+                row = first + lines.index
+            try:
+                records.append(check(cells, row, lines.current if lines else 0))
+            except RowError as exc:
+                self.reject(row, cells, exc.reason)
             if self.rows % size == 0:
                 self._stage(conn, records)
                 records = []
         if self.rows % size:
             self._stage(conn, records)
+        if lines is not None:
+            self.unchanged = lines.unchanged
+            self.rows += lines.unchanged
 
     def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
         imports.stage(conn, records, self.checker.warnings)
         self.checker.warnings = []
-        lines = self.table.lines
-        if lines is not None and lines.fast:
-            first = self.table.first_row
-            imports.stage_unchanged(conn, [(first + i, nik) for i, nik in lines.fast])
-            lines.fast.clear()
         if self.job.progress is not None:
             self.job.progress(self.rows)
+
+    def stage_unchanged(self, conn: WorkerConnection) -> None:
+        """Note the lines passed by whose NIK is also on a staged row (to find repeats)."""
+        lines = self.table.lines
+        if lines is None or not lines.unchanged:
+            return
+        staged = imports.staged_niks(conn)
+        if not staged:
+            return
+        first, fast = self.table.first_row, zip(lines.fast_rows, lines.fast_niks, strict=True)
+        imports.stage_unchanged(
+            conn, [(first + row, f"{nik:016d}") for row, nik in fast if nik in staged]
+        )
 
     def reject(self, row: int, cells: list[str], reason: str) -> None:
         """List a rejected row as read, followed by its row number and reason."""
@@ -313,6 +322,7 @@ def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
     """Sort the staged rows; reject repeated NIKs; list the warnings of the rows kept."""
     if not run.rows:
         raise ImportFileError(f"{run.job.path.name}: the file has a header but no data rows")
+    run.stage_unchanged(conn)
     repeats = imports.sort_staged(conn)
     if repeats:
         run.unchanged -= imports.unchanged_repeats(conn)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import logging
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,15 +27,18 @@ from bot.core.files import open_private_text
 from bot.errors import ImportFileError
 from bot.imports.limits import (
     DEFAULT_LIMITS,
+    BlockState,
     Limits,
     bounded_lines,
     bounded_rows,
     check_header,
+    check_row,
     check_xlsx,
     clip,
     read_header_line,
+    too_many_rows,
 )
-from bot.imports.unchanged import KnownLines, LineSplitter
+from bot.imports.unchanged import KnownLines, LineSplitter, RowLimit
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ class Table:
     #: With `open_table(known=...)` on a CSV: unchanged lines come as `UNCHANGED`, and
     #: `lines.current` is the line hash of each record (`bot.imports.unchanged`).
     lines: LineSplitter | None = None
+    #: True for the row just read when it cannot hold an overlong cell (see `bounded_rows`).
+    short: Callable[[], bool] | None = None
 
 
 @contextmanager
@@ -80,7 +85,8 @@ def open_table(
     opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else partial(_open_csv, known=known)
     with opener(path, limits) as table:
         check_header(table.header, path.name, limits)
-        table.rows = bounded_rows(table.rows, path.name, limits, table.first_row)
+        if table.lines is None:  # the splitter bounds its rows itself
+            table.rows = bounded_rows(table.rows, path.name, limits, table.first_row, table.short)
         _skip_titles(table, title_rows)
         check_header(table.header, path.name, limits)
         yield table
@@ -105,16 +111,46 @@ def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> It
         if not first.strip():
             raise ImportFileError(f"{path.name}: the file is empty or its header row is blank")
         delimiter = max((",", ";", "\t"), key=first.count)
-        lines = bounded_lines(f, first, path.name, limits)
+        state = BlockState()
+        lines = bounded_lines(f, first, path.name, limits, state)
         reader = csv.reader(lines, delimiter=delimiter)
         header = next(reader)
         names = column_names(header)
         if known is None or "nik" not in names:
-            yield Table(header, _csv_rows(reader, path.name), delimiter)
+            short = _one_short_line(reader, state)
+            yield Table(header, _csv_rows(reader, path.name), delimiter, short=short)
             return
-        splitter = LineSplitter(known, delimiter, names.index("nik"))
-        rows = _csv_rows(splitter.records(lines), path.name)
+        splitter = LineSplitter(known, delimiter, names.index("nik"), limits.max_rows)
+        rows = _split_rows(splitter, lines, state, path.name, limits)
         yield Table(header, rows, delimiter, lines=splitter)
+
+
+def _one_short_line(reader: Any, state: BlockState) -> Callable[[], bool]:
+    """For `bounded_rows`: the row just read came from one line of a short block."""
+    last = reader.line_num
+
+    def one_line() -> bool:
+        nonlocal last
+        now = reader.line_num
+        single, last = now - last == 1, now
+        return single and state.short
+
+    return one_line
+
+
+def _split_rows(
+    splitter: LineSplitter, lines: Iterator[str], state: BlockState, name: str, limits: Limits
+) -> Iterator[list[str]]:
+    """The records the splitter yields (lines not on file), bounded like `bounded_rows`; the
+    row number of each is ``2 + splitter.index``."""
+    try:
+        for cells in _csv_rows(splitter.records(lines), name):
+            check_row(
+                cells, name, limits, 2 + splitter.index, state.short and splitter.current != 0
+            )
+            yield cells
+    except RowLimit:
+        raise too_many_rows(name, limits) from None
 
 
 def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:

@@ -19,8 +19,6 @@ from collections.abc import Iterable, Iterator
 
 from bot.core.nik import clean_number
 
-#: What `split_lines` yields for an unchanged line (compared by identity).
-UNCHANGED: list[str] = []
 _blake2b = hashlib.blake2b
 
 
@@ -34,37 +32,40 @@ class KnownLines:
     identical line in the file is read in full, so its repeated NIK is found)."""
 
     def __init__(self, hashes: Iterable[int]):
-        self._hashes = array("q", hashes)  # sorted by the caller (SQL ORDER BY)
-        self._count = len(self._hashes)
-        self._taken = bytearray(self._count)
+        self.hashes = array("q", hashes)  # sorted by the caller (SQL ORDER BY)
+        self.taken = bytearray(len(self.hashes))
 
     def __len__(self) -> int:
-        return self._count
+        return len(self.hashes)
 
     def take(self, value: int) -> bool:
         """True (once) when `value` is the hash of a line on file."""
-        if not self._count:
-            return False
-        i = bisect_left(self._hashes, value)
-        if i < self._count and self._hashes[i] == value and not self._taken[i]:
-            self._taken[i] = 1
+        i = bisect_left(self.hashes, value)
+        if i < len(self.hashes) and self.hashes[i] == value and not self.taken[i]:
+            self.taken[i] = 1
             return True
         return False
 
 
 class LineSplitter:
-    """Turns raw lines into CSV records, passing unchanged lines by as `UNCHANGED`.
+    """Turns raw lines into CSV records; unchanged lines are passed by, never yielded.
 
-    `current` is the line hash of the record just yielded (0 for a record over several lines);
-    `fast` collects (row offset, NIK) of the unchanged ones (NIK normalised as on file).
+    `index` is the 0-based record number of the record just yielded, `current` its line hash
+    (0 for a record over several lines), `unchanged` how many lines were passed by, and
+    `fast_rows`/`fast_niks` their record numbers and NIKs (as integers: 16 bytes a line).
+    `max_rows` bounds every record, passed by or not (IMPORT_MAX_ROWS).
     """
 
-    def __init__(self, known: KnownLines, delimiter: str, nik_col: int):
+    def __init__(self, known: KnownLines, delimiter: str, nik_col: int, max_rows: int):
         self.known = known
         self.delimiter = delimiter
         self.nik_col = nik_col
+        self.max_rows = max_rows
+        self.index = -1
         self.current = 0
-        self.fast: list[tuple[int, str]] = []
+        self.unchanged = 0
+        self.fast_rows = array("q")
+        self.fast_niks = array("q")
         self._raw: list[str] = []
         self._pending: str | None = None
         self._lines: Iterator[str] = iter(())
@@ -83,31 +84,52 @@ class LineSplitter:
             yield line
 
     def records(self, lines: Iterator[str]) -> Iterator[list[str]]:
-        """Every record (as cells, or `UNCHANGED`), one per spreadsheet row."""
+        """The records whose line is not on file, as cells (the hot loop of a re-import)."""
         self._lines = lines
         reader = csv.reader(self._feed(), delimiter=self.delimiter)
-        take, fast, index = self.known.take, self.fast, 0
+        hashes, taken = self.known.hashes, self.known.taken
+        count, rows, niks = len(hashes), self.fast_rows, self.fast_niks
+        delimiter, nik_col, max_rows = self.delimiter, self.nik_col, self.max_rows
+        index = -1
         for line in lines:
-            found = line_hash(line)
-            if take(found):
-                fast.append((index, self._nik(line)))
-                self.current = found
-                index += 1
-                yield UNCHANGED
+            index += 1
+            if index >= max_rows:
+                self.index = index
+                raise RowLimit(index)
+            found = (int.from_bytes(_blake2b(line.encode(), digest_size=8).digest()) >> 4) | 1
+            i = bisect_left(hashes, found)
+            if i < count and hashes[i] == found and not taken[i]:
+                taken[i] = 1
+                if nik_col == 0 and '"' not in line:
+                    nik = line[: line.find(delimiter)]
+                else:
+                    nik = self._nik(line)
+                if not (len(nik) == 16 and nik.isdigit() and nik.isascii()):
+                    nik = clean_number(nik)
+                rows.append(index)
+                niks.append(int(nik) if nik.isdigit() and nik.isascii() else 0)
                 continue
             self._pending, self._raw = line, []
             cells = next(reader, None)
             if cells is None:
                 return
-            self.current = found if len(self._raw) == 1 else 0
-            index += 1
+            self.index, self.current = index, found if len(self._raw) == 1 else 0
             yield cells
+        self.unchanged = len(rows)
+        self.index = index
 
     def _nik(self, line: str) -> str:
-        """The NIK cell of an unchanged line, as stored (no separators)."""
+        """The NIK cell of an unchanged line."""
         if '"' in line:
             cells = next(csv.reader([line], delimiter=self.delimiter))
         else:
             cells = line.split(self.delimiter, self.nik_col + 1)
-        nik = cells[self.nik_col].strip() if self.nik_col < len(cells) else ""
-        return nik if len(nik) == 16 and nik.isdigit() else clean_number(nik)
+        return cells[self.nik_col].strip() if self.nik_col < len(cells) else ""
+
+
+class RowLimit(Exception):
+    """More records than IMPORT_MAX_ROWS (the caller turns it into its FileLimitError)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
