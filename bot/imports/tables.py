@@ -32,13 +32,11 @@ from bot.imports.limits import (
     bounded_lines,
     bounded_rows,
     check_header,
-    check_row,
     check_xlsx,
     clip,
     read_header_line,
-    too_many_rows,
 )
-from bot.imports.unchanged import KnownLines, LineSplitter, RowLimit
+from bot.imports.unchanged import KnownLines, LineSplitter
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +118,8 @@ def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> It
             short = _one_short_line(reader, state)
             yield Table(header, _csv_rows(reader, path.name), delimiter, short=short)
             return
-        splitter = LineSplitter(known, delimiter, names.index("nik"), limits.max_rows)
-        rows = _split_rows(splitter, lines, state, path.name, limits)
+        splitter = LineSplitter(known, delimiter, names.index("nik"), path.name, limits)
+        rows = _split_rows(splitter, lines, state, path.name)
         yield Table(header, rows, delimiter, lines=splitter)
 
 
@@ -139,18 +137,16 @@ def _one_short_line(reader: Any, state: BlockState) -> Callable[[], bool]:
 
 
 def _split_rows(
-    splitter: LineSplitter, lines: Iterator[str], state: BlockState, name: str, limits: Limits
+    splitter: LineSplitter, lines: Iterator[str], state: BlockState, name: str
 ) -> Iterator[list[str]]:
-    """The records the splitter yields (lines not on file), bounded like `bounded_rows`; the
-    row number of each is ``2 + splitter.index``."""
+    """The records the splitter yields (lines not on file), with decoding and CSV errors
+    turned into ImportFileError; the row number of each is ``2 + splitter.index``."""
     try:
-        for cells in _csv_rows(splitter.records(lines), name):
-            check_row(
-                cells, name, limits, 2 + splitter.index, state.short and splitter.current != 0
-            )
-            yield cells
-    except RowLimit:
-        raise too_many_rows(name, limits) from None
+        yield from splitter.records(lines, state)
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{name}: not UTF-8; save it as 'CSV UTF-8'") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: unreadable CSV: {exc}") from None
 
 
 def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:

@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from bot.core.nik import clean_number
+from bot.imports.limits import BlockState, Limits, check_row, too_many_rows
 
 _blake2b = hashlib.blake2b
 
@@ -53,14 +54,18 @@ class LineSplitter:
     `index` is the 0-based record number of the record just yielded, `current` its line hash
     (0 for a record over several lines), `unchanged` how many lines were passed by, and
     `fast_rows`/`fast_niks` their record numbers and NIKs (as integers: 16 bytes a line).
-    `max_rows` bounds every record, passed by or not (IMPORT_MAX_ROWS).
+    Every record is bounded as `bot.imports.limits.bounded_rows` would (rows passed by count).
     """
 
-    def __init__(self, known: KnownLines, delimiter: str, nik_col: int, max_rows: int):
+    def __init__(
+        self, known: KnownLines, delimiter: str, nik_col: int, name: str, limits: Limits
+    ) -> None:
         self.known = known
         self.delimiter = delimiter
         self.nik_col = nik_col
-        self.max_rows = max_rows
+        self.name = name
+        self.limits = limits
+        self.max_rows = limits.max_rows
         self.index = -1
         self.current = 0
         self.unchanged = 0
@@ -83,53 +88,53 @@ class LineSplitter:
             self._raw.append(line)
             yield line
 
-    def records(self, lines: Iterator[str]) -> Iterator[list[str]]:
-        """The records whose line is not on file, as cells (the hot loop of a re-import)."""
+    def records(self, lines: Iterator[str], short: BlockState) -> Iterator[list[str]]:
+        """The records whose line is not on file, as cells (the hot loop of every residents
+        import): a line without quotes is split as csv would, others go through csv."""
         self._lines = lines
         reader = csv.reader(self._feed(), delimiter=self.delimiter)
         hashes, taken = self.known.hashes, self.known.taken
         count, rows, niks = len(hashes), self.fast_rows, self.fast_niks
-        delimiter, nik_col, max_rows = self.delimiter, self.nik_col, self.max_rows
+        delimiter, max_rows, max_cols = self.delimiter, self.max_rows, self.limits.max_columns
         index = -1
         for line in lines:
             index += 1
             if index >= max_rows:
-                self.index = index
-                raise RowLimit(index)
+                raise too_many_rows(self.name, self.limits)
             found = (int.from_bytes(_blake2b(line.encode(), digest_size=8).digest()) >> 4) | 1
-            i = bisect_left(hashes, found)
-            if i < count and hashes[i] == found and not taken[i]:
-                taken[i] = 1
-                if nik_col == 0 and '"' not in line:
-                    nik = line[: line.find(delimiter)]
-                else:
-                    nik = self._nik(line)
-                if not (len(nik) == 16 and nik.isdigit() and nik.isascii()):
-                    nik = clean_number(nik)
-                rows.append(index)
-                niks.append(int(nik) if nik.isdigit() and nik.isascii() else 0)
-                continue
-            self._pending, self._raw = line, []
-            cells = next(reader, None)
-            if cells is None:
-                return
-            self.index, self.current = index, found if len(self._raw) == 1 else 0
+            if count:
+                i = bisect_left(hashes, found)
+                if i < count and hashes[i] == found and not taken[i]:
+                    taken[i] = 1
+                    rows.append(index)
+                    niks.append(self._nik(line))
+                    continue
+            if '"' not in line and "\r" not in line[:-2]:
+                text = line.rstrip("\r\n")
+                cells = text.split(delimiter) if text else []
+                self.current = found
+            else:
+                self._pending, self._raw = line, []
+                cells = next(reader, None)  # type: ignore[arg-type]
+                if cells is None:
+                    return
+                self.current = found if len(self._raw) == 1 else 0
+            self.index = index
+            if len(cells) > max_cols or not (short.short and self.current):
+                check_row(cells, self.name, self.limits, 2 + index, False)
             yield cells
         self.unchanged = len(rows)
         self.index = index
 
-    def _nik(self, line: str) -> str:
-        """The NIK cell of an unchanged line."""
-        if '"' in line:
+    def _nik(self, line: str) -> int:
+        """The NIK of an unchanged line, as an integer (its digits as on file)."""
+        if self.nik_col == 0 and '"' not in line:
+            nik = line[: line.find(self.delimiter)]
+        elif '"' in line:
             cells = next(csv.reader([line], delimiter=self.delimiter))
+            nik = cells[self.nik_col] if self.nik_col < len(cells) else ""
         else:
             cells = line.split(self.delimiter, self.nik_col + 1)
-        return cells[self.nik_col].strip() if self.nik_col < len(cells) else ""
-
-
-class RowLimit(Exception):
-    """More records than IMPORT_MAX_ROWS (the caller turns it into its FileLimitError)."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(index)
-        self.index = index
+            nik = cells[self.nik_col] if self.nik_col < len(cells) else ""
+        nik = clean_number(nik)
+        return int(nik) if nik.isdigit() and nik.isascii() else 0
