@@ -160,10 +160,8 @@ def stage(
 
 
 def line_hashes(conn: sqlite3.Connection) -> Iterator[int]:
-    """The line hashes of the residents on file, in ascending order."""
-    for (found,) in conn.execute(
-        "SELECT line_hash FROM residents WHERE line_hash > 0 ORDER BY line_hash"
-    ):
+    """The line hashes of the residents on file."""
+    for (found,) in conn.execute("SELECT line_hash FROM residents WHERE line_hash > 0"):
         yield int(found)
 
 

@@ -18,8 +18,14 @@ birth date or sex disagrees with the columns (or whose region is not a known kec
 ``status_history`` with the summary's `changed_at` (see `storage.imports.status_changes`); a
 new resident gets no history row (its status and created_at say it all). Logs mask NIKs.
 
-The file is read by `bot.tables`, each row checked by `bot.resident_rows` and the region
-lists read by `bot.regions`; this module runs the import and sums it up.
+A status never moves back (`bot.core.status.STAGE`): a row whose status is an earlier stage
+than the one on file keeps the stored status, is listed in the warnings and counted as
+``status_kept``. Re-importing is cheap: a CSV line exactly as on file (its hash is kept in
+``residents.line_hash``) is passed by unread (`bot.imports.unchanged`). Files are bounded by
+`bot.imports.limits` before and while they are read.
+
+The file is read by `bot.imports.tables`, each row checked by `bot.imports.resident_rows` and
+the region lists read by `bot.imports.regions`; this module runs the import and sums it up.
 
 Run from the CLI as ``import_residents(db, path, today=..., actor="cli:<user>",
 progress=stderr_progress)`` and print ``summary.line()``.

@@ -2,9 +2,10 @@
 
 Every resident keeps the hash of the raw CSV line it was last imported from
 (`residents.line_hash`). Before a line is parsed, its hash is looked up among those of the
-residents on file (`KnownLines`, a sorted array: 8 bytes a resident); a hit means the resident
-was imported from exactly this line, so the row is unchanged and is neither parsed, checked nor
-staged — only its row number and NIK are kept so that a repeated NIK is still found. Anything
+residents on file (`KnownLines`, an open-addressing table: 16 bytes a resident); a hit means
+the resident was imported from exactly this line, so the row is unchanged and is neither
+parsed, checked nor staged — only its row number and NIK are kept (16 bytes a line) so that a
+repeated NIK is still found. Anything
 else (a changed or new line, a record spanning lines, an .xlsx) takes the full path. A
 collision of the 60-bit hash would take a changed row for unchanged once in ~10^12 changes.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from bot.core.nik import clean_number
@@ -29,23 +29,40 @@ def line_hash(line: str) -> int:
 
 
 class KnownLines:
-    """The line hashes of the residents on file, sorted; each may be taken once (a second
-    identical line in the file is read in full, so its repeated NIK is found)."""
+    """The line hashes of the residents on file in an open-addressing table (array of 8-byte
+    slots, at most half full: 16 bytes a resident). Each may be taken once: a second identical
+    line in the file is read in full, so its repeated NIK is found."""
 
     def __init__(self, hashes: Iterable[int]):
-        self.hashes = array("q", hashes)  # sorted by the caller (SQL ORDER BY)
-        self.taken = bytearray(len(self.hashes))
+        found = array("q", hashes)
+        size = 16
+        while size < 2 * len(found):
+            size *= 2
+        self.mask = size - 1
+        self.slots = array("q", bytes(8 * size))  # 0: empty; -h: taken
+        self.count = len(found)
+        slots, mask = self.slots, self.mask
+        for value in found:
+            i = (value >> 1) & mask
+            while slots[i]:
+                i = (i + 1) & mask
+            slots[i] = value
 
     def __len__(self) -> int:
-        return len(self.hashes)
+        return self.count
 
     def take(self, value: int) -> bool:
         """True (once) when `value` is the hash of a line on file."""
-        i = bisect_left(self.hashes, value)
-        if i < len(self.hashes) and self.hashes[i] == value and not self.taken[i]:
-            self.taken[i] = 1
-            return True
-        return False
+        slots, mask = self.slots, self.mask
+        i = (value >> 1) & mask
+        while True:
+            slot = slots[i]
+            if slot == value:
+                slots[i] = -value
+                return True
+            if not slot:
+                return False
+            i = (i + 1) & mask
 
 
 class LineSplitter:
@@ -93,9 +110,10 @@ class LineSplitter:
         import): a line without quotes is split as csv would, others go through csv."""
         self._lines = lines
         reader = csv.reader(self._feed(), delimiter=self.delimiter)
-        hashes, taken = self.known.hashes, self.known.taken
-        count, rows, niks = len(hashes), self.fast_rows, self.fast_niks
+        slots, mask, count = self.known.slots, self.known.mask, self.known.count
+        rows, niks = self.fast_rows, self.fast_niks
         delimiter, max_rows, max_cols = self.delimiter, self.max_rows, self.limits.max_columns
+        first_nik = self.nik_col == 0
         index = -1
         for line in lines:
             index += 1
@@ -103,11 +121,17 @@ class LineSplitter:
                 raise too_many_rows(self.name, self.limits)
             found = (int.from_bytes(_blake2b(line.encode(), digest_size=8).digest()) >> 4) | 1
             if count:
-                i = bisect_left(hashes, found)
-                if i < count and hashes[i] == found and not taken[i]:
-                    taken[i] = 1
+                i = (found >> 1) & mask
+                while (slot := slots[i]) and slot != found:
+                    i = (i + 1) & mask
+                if slot:  # a line on file, not taken yet (taken slots hold -hash)
+                    slots[i] = -found
                     rows.append(index)
-                    niks.append(self._nik(line))
+                    nik = line[: line.find(delimiter)] if first_nik else ""
+                    if len(nik) == 16 and nik.isdigit() and nik.isascii():
+                        niks.append(int(nik))
+                    else:
+                        niks.append(self._nik(line))
                     continue
             if '"' not in line and "\r" not in line[:-2]:
                 text = line.rstrip("\r\n")
