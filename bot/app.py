@@ -43,6 +43,7 @@ async def load_areas(db: Database, path: Path, city: str) -> int:
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
     from handlers import (
+        console_login,
         my_orders,
         officials,
         orders,
@@ -65,6 +66,7 @@ def build_router() -> Router:
         module.register(router)
     for field_module in (reports, schools, uploads, privacy):  # field results, /hapus
         field_module.register(router)
+    console_login.register(router)  # /konsol: login link to the staff web console (#11)
     return router
 
 
@@ -176,6 +178,8 @@ def build_channels(app: App) -> Channels:
 async def run_channels(app: App, stop: asyncio.Event) -> None:
     """The channels, their dispatchers, the scheduler and the web server (always: health)."""
     from bot.channels import webserver
+    from bot.office.desk import Office
+    from bot.web.app import mount_console
 
     s, channels = app.settings, build_channels(app)
     tasks: dict[str, asyncio.Task[None]] = {}
@@ -191,6 +195,7 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         ready=lambda: bool(tasks),
     )
     web = webserver.build_web_app(deps)
+    mount_console(web, Office(app.db, s, app.clock))  # the staff web console at /konsol (#11)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
     server = webserver.WebServer(web, s.host, s.port)
     await server.start()  # a busy port stops the start here, before any channel or job runs
@@ -208,6 +213,8 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         raise errors.exceptions[0] from None
     finally:
         await server.stop()
+        if tg_webhook is not None:  # its chats' lanes finish the row in hand
+            await tg_webhook.close()
 
 
 async def _awaited(step: Awaitable[None]) -> None:

@@ -24,6 +24,7 @@ from storage import chats
 from storage.residents import add_residents
 from tests.conftest import FrozenClock, make_settings
 from tests.fakes.bot_api import BLOCKED, FakeBotApi, retry_after_body
+from tests.fakes.server import free_port
 from tests.outreach_support import (
     RecordingSender,
     link_chat,
@@ -114,6 +115,8 @@ def child_env(app: App, fake: FakeBotApi) -> dict[str, str]:
         SEND_WINDOW_END="24:00",
         SEND_ON_SUNDAY="true",
         SUMMONS_INTERVAL_DAYS="100000",
+        HOST="127.0.0.1",
+        PORT=str(free_port()),  # never a fixed port: other test runs share the machine
         PYTHONPATH=str(ROOT),
     )
     return env

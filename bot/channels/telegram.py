@@ -2,7 +2,8 @@
 
 Inbound is at-least-once with dedupe: every update from `getUpdates` is stored in the `inbox`
 table (keyed by update_id) before the next `getUpdates` confirms it; stored rows are then handled
-(different chats concurrently, each chat in order) and marked processed. After a crash, rows left
+by one lane per chat (`inbox_loop.ChatLanes`: each chat in order, a bounded backlog) while
+polling goes on at once, so no chat waits for another's paced replies. After a crash, rows left
 unprocessed are handled first and polling resumes after the highest stored id, so an update the
 server delivers twice is handled once. PTB's `Application`/`Updater` are not used: their polling
 confirms updates before handlers run (at-most-once).
@@ -52,7 +53,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.inbox_loop import pending_by_chat, process_in_order
+from bot.channels.inbox_loop import ChatLanes
 from bot.core.clock import Clock
 from bot.core.messages import (
     Button,
@@ -75,10 +76,11 @@ from bot.errors import (
     RateLimited,
     TransientError,
 )
+from bot.i18n import t
 from bot.imports.uploads import too_big
 from bot.settings import Settings
 from handlers.router import Conversation
-from storage import inbox
+from storage import chats, inbox
 from storage.db import Database
 from storage.inbox import InboxItem
 
@@ -87,6 +89,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = Channel.TELEGRAM
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_TEXT = 4096  # Telegram counts UTF-16 code units
+MAX_CAPTION = 1024
+PHOTO_TYPES = ("image/png", "image/jpeg")  # sent with sendPhoto (shown inline), not as a file
 MAX_CALLBACK_BYTES = 64
 SHORT_TITLE = 20  # inline buttons this short go two to a row
 SEND_ATTEMPTS = 3
@@ -110,8 +114,8 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message: text or a document, with at most one reply markup; with
-    `replaces`, an edit of that earlier message instead."""
+    """One Telegram message: text, or a document/photo with `text` as its caption, with at most
+    one reply markup; with `replaces`, an edit of that earlier message instead."""
 
     text: str = ""
     markup: Markup | None = None
@@ -138,7 +142,10 @@ class TelegramChannel:
         self.settings, self.db, self.conversation, self.clock = settings, db, conversation, clock
         self.pacer: Pacer = pacer or NoPacer()
         self.bot = _make_bot(settings)
-        self._drain_lock = asyncio.Lock()
+        self.lanes = ChatLanes(
+            db, CHANNEL, clock, self._handle_row, logger, "Telegram",
+            backlog=settings.chat_backlog, on_flood=self._slow_down,
+        )  # fmt: skip
         self._backoff = 1.0
         self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
 
@@ -164,12 +171,14 @@ class TelegramChannel:
         try:
             if not await self._connect(stop):
                 return
-            await self._drain()
+            await self.lanes.feed_pending()
             last = await inbox.last_numeric_id(self.db, CHANNEL)
             offset = last + 1 if last is not None else None
             while not stop.is_set():
+                self.lanes.check()
                 offset = await self._poll_once(offset, stop)
         finally:
+            await self.lanes.close()
             await self.bot.shutdown()
             logger.info("Telegram channel stopped")
 
@@ -198,9 +207,12 @@ class TelegramChannel:
             raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN") from None
         except TelegramError as exc:
             raise ConfigError(f"Telegram setWebhook failed: {exc}") from None
+        await self.lanes.feed_pending()  # what a crash left
 
     async def close(self) -> None:
-        """Release the HTTP connections (webhook mode; `run` does this itself)."""
+        """Let the lanes finish, release the HTTP connections (webhook mode; `run` does this
+        itself)."""
+        await self.lanes.close()
         await self.bot.shutdown()
 
     async def _poll_once(self, offset: int | None, stop: asyncio.Event) -> int | None:
@@ -217,8 +229,9 @@ class TelegramChannel:
             if not self.settings.telegram_poll_timeout:  # short polling: do not spin
                 await self._pause(stop, 1.0)
             return offset
-        await inbox.store(self.db, CHANNEL, [_inbox_item(u) for u in updates], self.clock.now())
-        await self._drain()
+        items = [_inbox_item(u) for u in updates]
+        await inbox.store(self.db, CHANNEL, items, self.clock.now())
+        self.lanes.feed(dict.fromkeys(item.chat_id for item in items))  # polling goes on
         return max(u.update_id for u in updates) + 1
 
     async def _fetch(self, offset: int | None, stop: asyncio.Event) -> list[Update]:
@@ -251,24 +264,23 @@ class TelegramChannel:
     # -- inbound -------------------------------------------------------------------------
 
     async def process_update_json(self, data: dict[str, Any]) -> None:
-        """Store one update (a webhook body) and handle whatever is pending."""
+        """Store one update (a webhook body) and start its chat's lane (not waiting for it)."""
         item = _inbox_item(Update.de_json(data, self.bot), json.dumps(data, ensure_ascii=False))
         await inbox.store(self.db, CHANNEL, [item], self.clock.now())
-        await self._drain()
+        self.lanes.check()
+        self.lanes.feed([item.chat_id])
 
-    async def _drain(self) -> None:
-        """Handle pending inbox rows: chats concurrently, each chat's updates in order."""
-        async with self._drain_lock:
-            while by_chat := await pending_by_chat(self.db, CHANNEL):
-                chats = (self._process_chat(items) for items in by_chat)
-                for outcome in await asyncio.gather(*chats, return_exceptions=True):
-                    if isinstance(outcome, BaseException):  # storage failed: let run() end
-                        raise outcome
+    async def drain(self) -> None:
+        """Handle every pending row and wait until done (tests, tools)."""
+        await self.lanes.feed_pending()
+        await self.lanes.idle()
 
-    async def _process_chat(self, items: list[InboxItem]) -> None:
-        await process_in_order(
-            self.db, CHANNEL, self.clock, items, self._handle_row, logger, "Telegram"
-        )
+    async def _slow_down(self, item: InboxItem) -> None:
+        """The one notice to a chat that floods (its excess was skipped)."""
+        chat = await chats.get_chat(self.db, CHANNEL, item.chat_id)
+        lang = chat.language if chat else self.settings.default_language
+        text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
+        await self._deliver(item.chat_id, Reply(text=text), is_group=item.chat_id.startswith("-"))
 
     async def _handle_row(self, item: InboxItem) -> None:
         await self._handle(Update.de_json(json.loads(item.payload), self.bot))
@@ -356,14 +368,20 @@ class TelegramChannel:
         return False
 
     async def _post(self, chat_id: str, out: Outgoing) -> Message | None:
-        """sendMessage, sendDocument or an edit, with PTB errors mapped to `bot.errors`."""
+        """sendMessage, sendPhoto, sendDocument or an edit, with PTB errors mapped to
+        `bot.errors`."""
         if out.replaces is not None:
             return await self._edit(chat_id, out)
         try:
             if out.document is None:
                 return await self.bot.send_message(chat_id, out.text, reply_markup=out.markup)
+            upload, caption = _input_file(out.document), out.text or None
+            if out.document.mime_type in PHOTO_TYPES:
+                return await self.bot.send_photo(
+                    chat_id, upload, caption=caption, reply_markup=out.markup
+                )
             return await self.bot.send_document(
-                chat_id, _input_file(out.document), reply_markup=out.markup
+                chat_id, upload, caption=caption, reply_markup=out.markup
             )
         except TelegramError as exc:
             raise channel_error(exc) from exc
@@ -524,12 +542,19 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     last message, or — when that carries inline buttons — on the first of two messages (split
     at the last paragraph; a one-paragraph text keeps the reply keyboard). A reply that
     `replaces` an earlier message is one edit of it when it fits one (see `_as_edit`).
+    A document (an image: a photo) whose text fits a caption is one message: the text is its
+    caption, the buttons its markup; a longer text goes first, on its own.
     """
     edit = _as_edit(reply)
     if edit is not None:
         return [edit]
     inline = inline_keyboard(reply.buttons)
     share = _share_keyboard(reply.buttons) if private else None
+    if _fits_caption(reply, inline, share):
+        removal = ReplyKeyboardRemove() if reply.remove_keyboard else None
+        return [
+            Outgoing(text=reply.text.strip(), markup=inline or removal, document=reply.document)
+        ]
     chunks = split_text(reply.text)
     if not chunks and (inline or share):
         chunks = [BLANK_TEXT]
@@ -547,6 +572,16 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     if reply.document is not None:
         out.append(Outgoing(document=reply.document))
     return out
+
+
+def _fits_caption(
+    reply: Reply, inline: InlineKeyboardMarkup | None, share: ReplyKeyboardMarkup | None
+) -> bool:
+    """One captioned document can carry the reply: its text fits a caption and at most one
+    markup is needed."""
+    if reply.document is None or share is not None or (inline and reply.remove_keyboard):
+        return False
+    return _units(reply.text.strip()) <= MAX_CAPTION
 
 
 def _as_edit(reply: Reply) -> Outgoing | None:

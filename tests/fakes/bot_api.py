@@ -1,14 +1,21 @@
 """A fake Telegram Bot API on loopback: long polling, sends, fault injection, flood limits.
 
     api = await FakeBotApi("123:TEST").start()      # api.url → TELEGRAM_API_URL
+    api = await FakeBotApi.like_telegram("123:TEST").start()   # Telegram's flood limits
     api.push_message(42, "/start")                  # the next getUpdates delivers it
     [reply] = await api.wait_sent(1, chat_id=42)    # the form PTB posted, JSON fields decoded
     api.fail_next("sendMessage", 429, retry_after_body(1))
     await api.stop()
 
-HTTP/1.1 with keep-alive and Content-Length bodies (no chunked uploads); bodies may be
-url-encoded forms (what PTB sends), multipart forms (file uploads) or JSON. Answers look like
-Telegram's: `{"ok": true, "result": ...}` or `{"ok": false, "error_code": ..., "description": ...}`.
+Served by the shared skeleton (`tests/fakes/server.py`); bodies may be url-encoded forms (what
+PTB sends), multipart forms (file uploads) or JSON. Answers look like Telegram's:
+`{"ok": true, "result": ...}` or `{"ok": false, "error_code": ..., "description": ...}`.
+
+Flood limits, as Telegram applies them to sends (sendMessage, sendPhoto, sendDocument; edits
+are not counted): `overall_per_s` over any sliding second; per private chat a token bucket of
+`chat_burst` messages refilled at `per_chat_per_s` (burst 1: strict spacing); per group
+`group_per_min` over any sliding minute. Over a limit → 429 with `parameters.retry_after`.
+`like_telegram()` is 30/s overall, burst 5 then 1/s per private chat, 20/min per group.
 """
 
 from __future__ import annotations
@@ -27,8 +34,12 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from tests.fakes.server import FakeServer, Request, Response
+
 JSON_FIELDS = ("reply_markup", "allowed_updates", "entities", "caption_entities")
-SEND_METHODS = ("sendmessage", "senddocument")
+SEND_METHODS = ("sendmessage", "senddocument", "sendphoto")
+MEDIA_FIELDS = {"senddocument": "document", "sendphoto": "photo"}
+MAX_CAPTION = 1024
 EDIT_METHODS = ("editmessagetext", "editmessagereplymarkup")
 _ROUTE = re.compile(r"^/bot([^/]+)/(\w+)$")
 _FILE_ROUTE = re.compile(r"^/file/bot([^/]+)/(.+)$")
@@ -63,8 +74,8 @@ def retry_after_body(seconds: int) -> dict[str, Any]:
 BLOCKED = ApiError(403, "Forbidden: bot was blocked by the user").body
 
 
-class FakeBotApi:
-    """The fake server; `overall_per_s` / `per_chat_per_s` turn on flood limits for sends."""
+class FakeBotApi(FakeServer):
+    """The fake server; the flood limits (module docstring) are off unless given."""
 
     def __init__(
         self,
@@ -72,46 +83,35 @@ class FakeBotApi:
         *,
         overall_per_s: float | None = None,
         per_chat_per_s: float | None = None,
+        chat_burst: int = 1,
+        group_per_min: float | None = None,
     ) -> None:
+        super().__init__()
         self.token, self.overall_per_s, self.per_chat_per_s = token, overall_per_s, per_chat_per_s
+        self.chat_burst, self.group_per_min = chat_burst, group_per_min
         self.calls: list[Call] = []  # every request, failed ones too
         self.history: dict[int, dict[str, Any]] = {}  # every pushed update by id
         self.accepted = 0  # sends answered 200
         self.limited = 0  # sends answered 429 by the flood limits
-        self.port = 0
         self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
         #: What each message the bot sent shows now, by (chat id, message id): for edits.
         self.shown: dict[tuple[str, int], dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []  # not yet confirmed
         self._failures: dict[str, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
         self._window: dict[str, deque[float]] = defaultdict(deque)  # '' is the overall window
+        self._buckets: dict[str, tuple[float, float]] = {}  # private chat → (tokens, at)
         self._next_update = self._next_message = 1
         self._changed = asyncio.Event()  # set on every push and every answered call
-        self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    @classmethod
+    def like_telegram(cls, token: str = "123:TEST") -> FakeBotApi:
+        """Telegram's limits: 30/s overall, burst 5 then 1/s per private chat, 20/min a group."""
+        return cls(token, overall_per_s=30, per_chat_per_s=1, chat_burst=5, group_per_min=20)
 
     @property
     def me(self) -> dict[str, Any]:
         bot_id = int(self.token.split(":")[0])
         return {"id": bot_id, "is_bot": True, "first_name": "Jemput", "username": "jemput_bot"}
-
-    async def start(self) -> FakeBotApi:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
 
     # -- updates the bot will receive ------------------------------------------------------
 
@@ -177,7 +177,7 @@ class FakeBotApi:
     # -- what the bot did ------------------------------------------------------------------
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
-        """Params of the accepted sendMessage/sendDocument calls, oldest first."""
+        """Params of the accepted sendMessage/sendPhoto/sendDocument calls, oldest first."""
         return [
             c.params
             for c in self.calls
@@ -225,56 +225,31 @@ class FakeBotApi:
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            while request := await _read_request(reader):
-                path, headers, body = request
-                status, answer = await self._dispatch(path, headers, body)
-                raw = isinstance(answer, bytes)
-                payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
-                kind = "application/octet-stream" if raw else "application/json"
-                head = (
-                    f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
-                    f"Content-Type: {kind}\r\nContent-Length: {len(payload)}\r\n\r\n"
-                )
-                writer.write(head.encode() + payload)
-                await writer.drain()
-                if headers.get("connection", "").lower() == "close":
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
-            pass  # the client left, or the fake is stopping
-        finally:
-            self._tasks.discard(task)
-            writer.close()
-
-    async def _dispatch(
-        self, path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, Any] | bytes]:
-        download = _FILE_ROUTE.match(unquote(path))
+    async def answer(self, request: Request) -> Response:
+        """Route a Bot API call or a file download."""
+        download = _FILE_ROUTE.match(unquote(request.path))
         if download is not None:
             name = download.group(2).removeprefix("documents/")
             if download.group(1) != self.token or name not in self.files:
-                return 404, ApiError(404, "Not Found").body
-            return 200, self.files[name]
-        route = _ROUTE.match(path)
+                return Response.json(ApiError(404, "Not Found").body, 404)
+            return Response(200, self.files[name])
+        route = _ROUTE.match(request.path)
         if route is None:
-            return 404, ApiError(404, "Not Found").body
+            return Response.json(ApiError(404, "Not Found").body, 404)
         if route.group(1) != self.token:
-            return 401, ApiError(401, "Unauthorized").body
+            return Response.json(ApiError(401, "Unauthorized").body, 401)
         method = route.group(2)
-        call = Call(method, _params(headers.get("content-type", ""), body), time.monotonic())
+        params = _params(request.headers.get("content-type", ""), request.body)
+        call = Call(method, params, time.monotonic())
         self.calls.append(call)
         try:
             result = await self._call(method.lower(), call.params)
         except ApiError as exc:
             call.status = exc.status
-            return exc.status, exc.body
+            return Response.json(exc.body, exc.status)
         finally:
             self._changed.set()
-        return 200, {"ok": True, "result": result}
+        return Response.json({"ok": True, "result": result})
 
     async def _call(self, method: str, params: dict[str, Any]) -> Any:
         if self._failures[method]:
@@ -311,16 +286,26 @@ class FakeBotApi:
         chat_id = str(params.get("chat_id", ""))
         if not re.fullmatch(r"-?\d+", chat_id):
             raise ApiError(400, "Bad Request: chat not found")
-        _check_message(params)
+        _check_message(method, params)
         self._admit(chat_id)
         self.accepted += 1
-        if method == "senddocument":
-            upload = params.get("document")
-            name = upload["filename"] if isinstance(upload, dict) else "file"
-            doc = {"file_id": f"doc{self._next_message}", "file_unique_id": "u", "file_name": name}
-            return self._message(int(chat_id), _chat_type(chat_id), None, document=doc)
-        sent = self._message(int(chat_id), _chat_type(chat_id), params["text"])
-        shown = {"text": params["text"], "reply_markup": params.get("reply_markup")}
+        field = MEDIA_FIELDS.get(method)
+        if field is None:
+            sent = self._message(int(chat_id), _chat_type(chat_id), params["text"])
+            shown = {"text": params["text"], "reply_markup": params.get("reply_markup")}
+            self.shown[(chat_id, sent["message_id"])] = shown
+            return sent
+        upload = params.get(field)
+        name = upload["filename"] if isinstance(upload, dict) else "file"
+        file_id = f"{field}{self._next_message}"
+        media: Any = {"file_id": file_id, "file_unique_id": "u", "file_name": name}
+        if field == "photo":
+            media = [{"file_id": file_id, "file_unique_id": "u", "width": 800, "height": 600}]
+        extra: dict[str, Any] = {field: media}
+        if params.get("caption"):
+            extra["caption"] = params["caption"]
+        sent = self._message(int(chat_id), _chat_type(chat_id), None, **extra)
+        shown = {"caption": params.get("caption"), "reply_markup": params.get("reply_markup")}
         self.shown[(chat_id, sent["message_id"])] = shown
         return sent
 
@@ -332,7 +317,9 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         after = {**before, "reply_markup": params.get("reply_markup")}
         if method == "editmessagetext":
-            _check_message(params)
+            if "text" not in before:
+                raise ApiError(400, "Bad Request: there is no text in the message to edit")
+            _check_message(method, params)
             after["text"] = params["text"]
         if after == before:
             raise ApiError(400, "Bad Request: message is not modified: specified new message"
@@ -353,19 +340,38 @@ class FakeBotApi:
                 "file_path": path}  # fmt: skip
 
     def _admit(self, chat_id: str) -> None:
-        """Flood limits over a sliding one-second window; 429 when over."""
+        """Flood limits (module docstring); 429 with `retry_after` when over one."""
         now = time.monotonic()
-        limits = (("", self.overall_per_s), (chat_id, self.per_chat_per_s))
-        for key, limit in limits:
+        group = chat_id.startswith("-") and self.group_per_min is not None
+        windows = [("", self.overall_per_s, 1.0)]
+        if group:
+            windows.append((chat_id, self.group_per_min, 60.0))
+        for key, limit, span in windows:
             window = self._window[key]
-            while window and window[0] <= now - 1:
+            while window and window[0] <= now - span:
                 window.popleft()
             if limit is not None and len(window) >= limit:
-                self.limited += 1
-                wait = max(1, math.ceil(1 - (now - window[0])))
-                raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
-        for key, _ in limits:
+                self._limit(span - (now - window[0]))
+        tokens = self._tokens(chat_id, now)
+        if not group and tokens is not None and tokens < 1:
+            assert self.per_chat_per_s is not None
+            self._limit((1 - tokens) / self.per_chat_per_s)
+        for key, _, _ in windows:
             self._window[key].append(now)
+        if not group and tokens is not None:
+            self._buckets[chat_id] = (tokens - 1, now)
+
+    def _tokens(self, chat_id: str, now: float) -> float | None:
+        """The private chat's bucket now (None: no per-chat limit)."""
+        if self.per_chat_per_s is None:
+            return None
+        tokens, at = self._buckets.get(chat_id, (float(self.chat_burst), now))
+        return min(float(self.chat_burst), tokens + (now - at) * self.per_chat_per_s)
+
+    def _limit(self, wait: float) -> None:
+        self.limited += 1
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
 
     def _message(
         self, chat_id: int, chat_type: str, text: str | None, **extra: Any
@@ -397,13 +403,16 @@ def _chat_type(chat_id: str) -> str:
     return "private" if not chat_id.startswith("-") else "supergroup"
 
 
-def _check_message(params: dict[str, Any]) -> None:
-    """What Telegram itself refuses: empty or long texts, bad callback data."""
-    if "document" not in params:
+def _check_message(method: str, params: dict[str, Any]) -> None:
+    """What Telegram itself refuses: empty or long texts and captions, bad callback data."""
+    if method in MEDIA_FIELDS:
+        if _units(str(params.get("caption", ""))) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+    else:
         text = str(params.get("text", ""))
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text.encode("utf-16-le")) // 2 > 4096:
+        if _units(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
     markup = params.get("reply_markup") or {}
     for row in markup.get("inline_keyboard", []):
@@ -413,18 +422,8 @@ def _check_message(params: dict[str, Any]) -> None:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
-    """(path, lower-cased headers, body) of the next request; None when the client left."""
-    line = await reader.readline()
-    if not line.strip():
-        return None
-    _, path, _ = line.decode("latin-1").split(" ", 2)
-    headers: dict[str, str] = {}
-    while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
-        name, _, value = header.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return path, headers, body
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _params(content_type: str, body: bytes) -> dict[str, Any]:

@@ -5,30 +5,27 @@
     [sent] = await api.wait_sent(1)            # the JSON bodies posted to /{v}/{pnid}/messages
     await api.stop()
 
-A real HTTP server (Starlette on uvicorn, 127.0.0.1, a free port). Sends are checked like the
-Cloud API does: bearer token (401, code 190), phone number id, reply buttons 1–3 with unique
-titles ≤ 20, lists ≤ 10 rows (title ≤ 24, description ≤ 72), bodies ≤ 1,024 and texts ≤ 4,096
-(400, code 131009). `rate_per_s` turns on the throughput limit (130429).
+Served by the shared skeleton (`tests/fakes/server.py`: 127.0.0.1, a free port). Sends are
+checked like the Cloud API does: bearer token (401, code 190), phone number id, reply buttons
+1–3 with unique titles ≤ 20, lists ≤ 10 rows (title ≤ 24, description ≤ 72), bodies ≤ 1,024,
+texts ≤ 4,096, captions ≤ 1,024 (400, code 131009). `rate_per_s` turns on the throughput
+limit (130429).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import socket
+import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from tests.fakes.server import FakeServer, Request, Response
 
 INVALID_PARAMETER = 131009
+_ROUTE = re.compile(r"^/([^/]+)/([^/]+)/(messages|media)$")
 
 
 def error_body(code: int, message: str = "fake error") -> dict[str, Any]:
@@ -44,8 +41,8 @@ def error_body(code: int, message: str = "fake error") -> dict[str, Any]:
     }
 
 
-@dataclass
-class FakeGraphApi:
+@dataclass(eq=False)
+class FakeGraphApi(FakeServer):
     """The fake server (see the module docstring)."""
 
     token: str = "TOKEN"
@@ -56,41 +53,26 @@ class FakeGraphApi:
     uploads: list[bytes] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     limited: int = 0
-    port: int = 0
     _failures: deque[int] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _window: deque[float] = field(default_factory=deque)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    @property
-    def url(self) -> str:
-        """The API root (WHATSAPP_API_URL)."""
-        return f"http://127.0.0.1:{self.port}"
+    def __post_init__(self) -> None:
+        FakeServer.__init__(self)
 
-    async def start(self) -> FakeGraphApi:
-        """Listen on a free loopback port."""
-        app = Starlette(
-            routes=[
-                Route("/{version}/{pnid}/messages", self._messages, methods=["POST"]),
-                Route("/{version}/{pnid}/media", self._media, methods=["POST"]),
-            ]
-        )
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._server.capture_signals = _no_signals  # type: ignore[method-assign]
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets too
-        self.port = self._socket.getsockname()[1]
-        self._task = asyncio.create_task(self._server.serve(sockets=[self._socket]))
-        while not self._server.started:
-            await asyncio.sleep(0.005)
-        return self
-
-    async def stop(self) -> None:
-        """Shut the server down."""
-        self._server.should_exit = True
-        await self._task
-        self._socket.close()
+    async def answer(self, request: Request) -> Response:
+        """POST /{version}/{pnid}/messages or /media."""
+        route = _ROUTE.match(request.path)
+        if request.method != "POST" or route is None:
+            return Response.json(error_body(100, "Unknown path"), 404)
+        denied = self._check_auth(request, route.group(2))
+        if denied is not None:
+            return denied
+        if route.group(3) == "media":
+            self.uploads.append(request.body)
+            return Response.json({"id": f"media.{next(self._ids)}"})
+        return self._messages(request.json())
 
     def fail_next(self, *codes: int) -> None:
         """The next sends answer these error codes, in order."""
@@ -114,20 +96,16 @@ class FakeGraphApi:
                 continue
         return list(self.sent)
 
-    async def _messages(self, request: Request) -> JSONResponse:
-        denied = self._check_auth(request)
-        if denied is not None:
-            return denied
-        body = await request.json()
+    def _messages(self, body: dict[str, Any]) -> Response:
         code = self._failures.popleft() if self._failures else self._limit() or _validate(body)
         if code:
             self.rejected.append((code, body))
             status = 429 if code == 130429 else 400
-            return JSONResponse(error_body(code), status_code=status)
+            return Response.json(error_body(code), status)
         self.sent.append(body)
         self._changed.set()
         target = body.get("to") or body.get("recipient")
-        return JSONResponse(
+        return Response.json(
             {
                 "messaging_product": "whatsapp",
                 "contacts": [{"input": target, "wa_id": target}],
@@ -135,18 +113,11 @@ class FakeGraphApi:
             }
         )
 
-    async def _media(self, request: Request) -> JSONResponse:
-        denied = self._check_auth(request)
-        if denied is not None:
-            return denied
-        self.uploads.append(await request.body())
-        return JSONResponse({"id": f"media.{next(self._ids)}"})
-
-    def _check_auth(self, request: Request) -> JSONResponse | None:
+    def _check_auth(self, request: Request, pnid: str) -> Response | None:
         if request.headers.get("authorization") != f"Bearer {self.token}":
-            return JSONResponse(error_body(190, "Invalid OAuth access token"), status_code=401)
-        if request.path_params["pnid"] != self.phone_number_id:
-            return JSONResponse(error_body(100, "Unknown phone number id"), status_code=400)
+            return Response.json(error_body(190, "Invalid OAuth access token"), 401)
+        if pnid != self.phone_number_id:
+            return Response.json(error_body(100, "Unknown phone number id"), 400)
         return None
 
     def _limit(self) -> int:
@@ -173,8 +144,10 @@ def _validate(body: dict[str, Any]) -> int:
         return 0 if _interactive_ok(body["interactive"]) else INVALID_PARAMETER
     if kind == "template":
         return 0 if body["template"].get("name") else INVALID_PARAMETER
-    if kind == "document":
-        return 0 if body["document"].get("id") or body["document"].get("link") else 131009
+    if kind in ("document", "image"):
+        media = body[kind]
+        caption_ok = len(media.get("caption", "")) <= 1024
+        return 0 if (media.get("id") or media.get("link")) and caption_ok else INVALID_PARAMETER
     return INVALID_PARAMETER
 
 
@@ -199,10 +172,6 @@ def _interactive_ok(interactive: dict[str, Any]) -> bool:
 
 def _short(texts: list[str], limit: int) -> bool:
     return all(len(t) <= limit for t in texts)
-
-
-def _no_signals() -> Any:
-    return contextlib.nullcontext()
 
 
 async def _serve_forever(port_file: str, phone_number_id: str, rate: float | None) -> None:
