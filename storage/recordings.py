@@ -80,7 +80,8 @@ _UPDATE = (
 #: Their pending summons stop in the same transaction (as `storage.outbox`'s
 #: cancel_pending_for_residents would, without handing the NIKs over).
 _CANCEL = (
-    "UPDATE outbox SET state = 'cancelled', last_error = 'recorded', updated_at = :at"
+    "UPDATE outbox INDEXED BY outbox_pending_nik SET state = 'cancelled',"
+    " last_error = 'recorded', updated_at = :at"
     " WHERE state = 'pending' AND kind = 'summons' AND nik IN (SELECT nik FROM temp.kit_changed)"
 )
 _TALLY = (
