@@ -44,6 +44,7 @@ async def load_areas(db: Database, path: Path, city: str) -> int:
 def build_router() -> Router:
     """Every conversation feature, registered in one place."""
     from handlers import (
+        console_login,
         my_orders,
         officials,
         orders,
@@ -66,6 +67,7 @@ def build_router() -> Router:
         module.register(router)
     for field_module in (reports, schools, uploads, privacy):  # field results, /hapus
         field_module.register(router)
+    console_login.register(router)  # /konsol: login link to the staff web console (#11)
     return router
 
 
@@ -177,7 +179,9 @@ def build_channels(app: App) -> Channels:
 async def run_channels(app: App, stop: asyncio.Event) -> None:
     """The channels, their dispatchers, the scheduler and the web server (always: health)."""
     from bot.channels import webserver
+    from bot.office.desk import Office
     from bot.outreach.cluster import Membership, lead
+    from bot.web.app import mount_console
 
     s, channels = app.settings, build_channels(app)
     member = Membership(app.db, s.worker_ttl_s, s.worker_beat_s)  # several workers: #10
@@ -195,6 +199,7 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         ready=lambda: bool(tasks),
     )
     web = webserver.build_web_app(deps)
+    mount_console(web, Office(app.db, s, app.clock))  # the staff web console at /konsol (#11)
     setup = webserver.telegram_webhook_setup(tg_webhook, s) if tg_webhook else None
     server = webserver.WebServer(web, s.host, s.port)
     await server.start()  # a busy port stops the start here, before any channel or job runs
@@ -214,6 +219,8 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         raise errors.exceptions[0] from None
     finally:
         await server.stop()
+        if tg_webhook is not None:  # its chats' lanes finish the row in hand
+            await tg_webhook.close()
 
 
 async def _awaited(step: Awaitable[None]) -> None:

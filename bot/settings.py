@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     telegram_rate_per_s: float = Field(default=30.0, gt=0)
     telegram_chat_rate_per_s: float = Field(default=1.0, gt=0)
     telegram_group_rate_per_min: float = Field(default=20.0, gt=0)
+    # a direct reply's burst per chat (1 = every message 1/TELEGRAM_CHAT_RATE_PER_S s apart)
+    telegram_chat_burst: int = Field(default=3, ge=1, le=5)
+    telegram_group_burst: int = Field(default=3, ge=1, le=10)
+    # unanswered messages one chat may have waiting; beyond: one notice, the excess skipped
+    chat_backlog: int = Field(default=10, ge=1, le=1000)
     telegram_webhook_url: str | None = None  # set: webhook mode on the web server, no polling
     telegram_webhook_secret: SecretStr | None = None
 
@@ -121,6 +126,13 @@ class Settings(BaseSettings):
     import_max_zip_ratio: float = Field(default=100.0, gt=1)  # .xlsx part unpacked/stored
     visit_capacity: int = Field(default=0, ge=0)  # recordings per visit; 0: from active teams
 
+    # Staff web console (/konsol/, #11): the address staff open (behind the HTTPS proxy);
+    # empty: http://HOST:PORT. Login links from /konsol last CONSOLE_LINK_MINUTES; a session
+    # ends after CONSOLE_IDLE_HOURS without a request.
+    console_url: str = ""
+    console_link_minutes: int = Field(default=10, ge=1, le=60)
+    console_idle_hours: float = Field(default=8.0, gt=0, le=24)
+
     @field_validator("admin_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -163,7 +175,7 @@ class Settings(BaseSettings):
         parse_hhmm(value)
         return value
 
-    @field_validator("telegram_api_url", "whatsapp_api_url")
+    @field_validator("telegram_api_url", "whatsapp_api_url", "console_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -203,6 +215,11 @@ class Settings(BaseSettings):
     def whatsapp_enabled(self) -> bool:
         """True when the WhatsApp channel is configured."""
         return self.whatsapp_access_token is not None and bool(self.whatsapp_phone_number_id)
+
+    @property
+    def console_base(self) -> str:
+        """The console's public address without a trailing slash (CONSOLE_URL, else HOST:PORT)."""
+        return self.console_url or f"http://{self.host}:{self.port}/konsol"
 
     def window(self) -> tuple[time, time | None]:
         """Sending window as local times; an end of None means midnight (24:00)."""

@@ -98,3 +98,12 @@ async def waiting_officials(db: Database) -> list[Official]:
         f"{_OFFICIAL} WHERE status = ? ORDER BY id", (OfficialStatus.MENUNGGU.value,)
     )
     return [Official.model_validate(dict(r)) for r in rows]
+
+
+async def approved_officials(db: Database) -> list[Official]:
+    """Approved officials by area (kecamatan, kelurahan, RW, RT)."""
+    rows = await db.fetchall(
+        f"{_OFFICIAL} WHERE status = ? ORDER BY kecamatan, kelurahan, rw, rt, id",
+        (OfficialStatus.DISETUJUI.value,),
+    )
+    return [Official.model_validate(dict(r)) for r in rows]

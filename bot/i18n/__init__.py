@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from bot.i18n import cli, common, field, orders, outreach
+from bot.i18n import cli, common, console, field, orders, outreach
 from bot.i18n.common import STATUS_TEXTS
 
 logger = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ for _catalogue in (
     orders.MESSAGES,
     field.MESSAGES,
     cli.MESSAGES,
+    console.MESSAGES,
 ):
     _clash = MESSAGES.keys() & _catalogue.keys()
     if _clash:

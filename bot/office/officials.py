@@ -1,6 +1,7 @@
 """Officials (Ketua RT/RW, lurah, camat): the registrations waiting and staff's decision.
 
     waiting(office) -> list[Official]                      MENUNGGU, oldest first
+    approved(office) -> list[Official]                     DISETUJUI, by area
     decide(office, staff, official_id, approve) -> Decided
 
 Deciding moves MENUNGGU → DISETUJUI or DITOLAK once (a second press, or a second staff member,
@@ -64,6 +65,11 @@ def area_text(lang: str, official: Official) -> str:
 async def waiting(office: Office) -> list[Official]:
     """Registrations staff have not decided yet."""
     return await officials.waiting_officials(office.db)
+
+
+async def approved(office: Office) -> list[Official]:
+    """Approved officials by area (the console's list)."""
+    return await officials.approved_officials(office.db)
 
 
 async def decide(office: Office, staff: Staff, official_id: int, approve: bool) -> Decided:

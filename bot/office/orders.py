@@ -8,6 +8,7 @@ The staff group's buttons, the web console and the CLI all go through these func
     day_choices(office, staff, order_id) -> DayChoices claim + the requester's days with a free
                                                        team in the order's slot + nearby visits
     team_choices(office, staff, order_id, day) -> TeamChoices   claim + the free teams that day
+    days_on_offer(office, order) / teams_on_offer(office, order, day)   the same, read only
     schedule(office, staff, ScheduleRequest) -> Scheduled       BARU → DITERIMA on a team's slot
     reject(office, staff, order_id, reason) -> Rejected         BARU → DITOLAK with a reason
     replan(office, staff, order_id) -> Replanned       DITERIMA → BARU (reschedule request)
@@ -184,10 +185,17 @@ async def day_choices(office: Office, staff: Staff, order_id: int) -> DayChoices
     claimed = await claim(office, staff, order_id)
     if claimed.outcome is not Attempt.DONE or claimed.order is None:
         return DayChoices(claimed)
-    order, cal, today = claimed.order, await office.calendar(), office.clock.today()
+    options, close_by = await days_on_offer(office, claimed.order)
+    return DayChoices(claimed, options, close_by)
+
+
+async def days_on_offer(office: Office, order: Order) -> tuple[list[DayOption], list[Visit]]:
+    """The requester's days (from tomorrow) with a team free in the order's slot, and other
+    visits nearby on those days; reads only (the console shows them before anyone claims)."""
+    cal, today = await office.calendar(), office.clock.today()
     days = [d for d in order.dates if d > today and cal.has_slots(d)]
     if not days:
-        return DayChoices(claimed)
+        return [], []
     capacity = [team.capacity() for team in await teams.list_teams(office.db)]
     booked = await visits.bookings(office.db, min(days), max(days))
     options = []
@@ -195,7 +203,7 @@ async def day_choices(office: Office, staff: Staff, order_id: int) -> DayChoices
         free, left = slot_left(capacity, booked, day, order.slot)
         if free:
             options.append(DayOption(day, free, left))
-    return DayChoices(claimed, options, await nearby(office, order, days))
+    return options, await nearby(office, order, days)
 
 
 async def nearby(office: Office, order: Order, days: list[date]) -> list[Visit]:
@@ -218,10 +226,14 @@ async def team_choices(office: Office, staff: Staff, order_id: int, day: date) -
     order = claimed.order
     if day not in order.dates:
         return TeamChoices(Claimed(Attempt.INVALID, order))
+    return TeamChoices(claimed, day, await teams_on_offer(office, order, day))
+
+
+async def teams_on_offer(office: Office, order: Order, day: date) -> list[TeamOption]:
+    """The teams with no visit on `day` in the order's slot (reads only)."""
     capacity = [team.capacity() for team in await teams.list_teams(office.db)]
     free = free_teams(capacity, await visits.bookings(office.db, day, day), day, order.slot)
-    options = [TeamOption(team, team.per_slot >= order.participants) for team in free]
-    return TeamChoices(claimed, day, options)
+    return [TeamOption(team, team.per_slot >= order.participants) for team in free]
 
 
 async def schedule(office: Office, staff: Staff, request: ScheduleRequest) -> Scheduled:
