@@ -18,10 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import random
 import resource
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -137,6 +140,49 @@ async def _kit_sync(db_path: Path, kit_csv: Path, rows: int) -> dict[str, float]
     return result
 
 
+def _sqlite3_baseline(db_path: Path, kit_csv: Path) -> float:
+    """Seconds for the sqlite3 shell to `.import` the kit CSV into a bare table and run one
+    ``UPDATE residents … WHERE nik IN (…)`` (the floor a kit sync is compared with)."""
+    script = (
+        ".mode csv\n"
+        f".import '{kit_csv}' kit_plain\n"
+        "UPDATE residents SET status = 'SUDAH_REKAM', updated_at = 'x'"
+        " WHERE status IN ('BELUM_REKAM', 'REKAM_ULANG') AND nik IN (SELECT nik FROM kit_plain);\n"
+    )
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(db_path)], input=script, text=True, check=True)
+    return time.perf_counter() - started
+
+
+def _cli_sync(db_path: Path, kit_csv: Path) -> tuple[float, str]:
+    """Seconds (and the summary line) of a real `jemput import recordings` process."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "import", "recordings", str(kit_csv), "--db", str(db_path)],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "IMPORT_MAX_MB": "100"},
+    )  # fmt: skip
+    return time.perf_counter() - started, done.stdout.strip()
+
+
+def compare_with_sqlite3(db_path: Path, kit_csv: Path) -> None:
+    """Kit sync by the CLI vs the sqlite3 floor, each on its own copy of the same database."""
+    base, cli = db_path.with_suffix(".base.sqlite3"), db_path.with_suffix(".cli.sqlite3")
+    shutil.copy(db_path, base)
+    shutil.copy(db_path, cli)
+    floor = _sqlite3_baseline(base, kit_csv)
+    took, line = _cli_sync(cli, kit_csv)
+    again, _ = _cli_sync(cli, kit_csv)
+    print(f"jemput import recordings: {line}")
+    print(
+        f"kit sync vs sqlite3: sqlite3 .import + one UPDATE {floor:.2f} s;"
+        f" jemput import recordings {took:.2f} s = {took / floor:.2f}x (target <= 3x);"
+        f" again (nothing new) {again:.2f} s = {again / floor:.2f}x"
+    )
+    base.unlink()
+    cli.unlink()
+
+
 async def _laporan(db_path: Path) -> dict[str, float]:
     settings = Settings(
         _env_file=None, database_path=db_path, campaign_deadline=TODAY + timedelta(days=120)
@@ -160,7 +206,9 @@ async def _laporan(db_path: Path) -> dict[str, float]:
     return out
 
 
-async def _bench(folder: Path, residents: int, recordings: int, seed: int) -> None:
+async def _bench(
+    folder: Path, residents: int, recordings: int, seed: int, only_compare: bool = False
+) -> None:
     people, kit, db_path = folder / "residents.csv", folder / "kit.csv", folder / "bench.sqlite3"
     t = time.perf_counter()
     generate(people, residents, seed, 0.0)
@@ -173,6 +221,10 @@ async def _bench(folder: Path, residents: int, recordings: int, seed: int) -> No
         f"{recordings:,} kit rows ({kit.stat().st_size / 1e6:.1f} MB);"
         f" {planted:,} pending summons planted"
     )
+    os.sync()
+    compare_with_sqlite3(db_path, kit)
+    if only_compare:
+        return
     k = await _kit_sync(db_path, kit, recordings)
     print(
         f"kit sync: {k['import_s']:.2f} s = {k['rows_per_s']:,.0f} rows/s; first status change"
@@ -194,10 +246,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--recordings", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--compare-only", action="store_true", help="only CLI vs sqlite3")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="jemput-bench-field-"))
     try:
-        asyncio.run(_bench(folder, args.residents, args.recordings, args.seed))
+        asyncio.run(_bench(folder, args.residents, args.recordings, args.seed, args.compare_only))
     finally:
         if args.keep:
             print(f"kept {folder}")

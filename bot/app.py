@@ -213,6 +213,8 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         raise errors.exceptions[0] from None
     finally:
         await server.stop()
+        if tg_webhook is not None:  # its chats' lanes finish the row in hand
+            await tg_webhook.close()
 
 
 async def _awaited(step: Awaitable[None]) -> None:

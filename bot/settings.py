@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     telegram_rate_per_s: float = Field(default=30.0, gt=0)
     telegram_chat_rate_per_s: float = Field(default=1.0, gt=0)
     telegram_group_rate_per_min: float = Field(default=20.0, gt=0)
+    # a direct reply's burst per chat (1 = every message 1/TELEGRAM_CHAT_RATE_PER_S s apart)
+    telegram_chat_burst: int = Field(default=3, ge=1, le=5)
+    telegram_group_burst: int = Field(default=3, ge=1, le=10)
+    # unanswered messages one chat may have waiting; beyond: one notice, the excess skipped
+    chat_backlog: int = Field(default=10, ge=1, le=1000)
     telegram_webhook_url: str | None = None  # set: webhook mode on the web server, no polling
     telegram_webhook_secret: SecretStr | None = None
 

@@ -54,6 +54,27 @@ async def pending(db: Database, channel: str, limit: int = 100) -> list[InboxIte
     return [InboxItem.model_validate(dict(r)) for r in rows]
 
 
+async def pending_chats(db: Database, channel: str) -> list[str]:
+    """The chats with updates not yet processed ('' for rows of no chat: WhatsApp statuses)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT chat_id FROM inbox WHERE channel = ? AND processed_at IS NULL",
+        (channel,),
+    )
+    return [str(r[0]) for r in rows]
+
+
+async def pending_for_chat(
+    db: Database, channel: str, chat_id: str, limit: int = 100
+) -> list[InboxItem]:
+    """One chat's updates not yet processed, oldest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM inbox WHERE channel = ? AND processed_at IS NULL"
+        f" AND chat_id = ? ORDER BY {_ORDER} LIMIT ?",
+        (channel, chat_id, limit),
+    )
+    return [InboxItem.model_validate(dict(r)) for r in rows]
+
+
 async def mark_processed(
     db: Database, channel: str, update_id: str, now: datetime, error: str = ""
 ) -> None:
@@ -62,6 +83,17 @@ async def mark_processed(
         await conn.execute(
             "UPDATE inbox SET processed_at = ?, error = ? WHERE channel = ? AND update_id = ?",
             (iso(now), error, channel, update_id),
+        )
+
+
+async def mark_skipped(
+    db: Database, channel: str, update_ids: Sequence[str], now: datetime, reason: str
+) -> None:
+    """Done with updates that were not handled (`reason` says why), in one transaction."""
+    async with db.write() as conn:
+        await conn.executemany(
+            "UPDATE inbox SET processed_at = ?, error = ? WHERE channel = ? AND update_id = ?",
+            [(iso(now), reason, channel, u) for u in update_ids],
         )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.db import PRAGMAS, Database
+from storage.staging import forward_status, moves_back
 
 #: Imported fields in record order; a `Record` starts with the row number before them.
 RECORD_COLUMNS = (
@@ -74,12 +75,10 @@ _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
 )
-#: A residents file never moves someone back to BELUM_REKAM (an empty or stale status column
-#: must not undo a recording from a kit sync or a SIAK status import).
-_NEW_STATUS = (
-    "CASE WHEN s.status = 'BELUM_REKAM' AND {r}.status <> 'BELUM_REKAM'"
-    " THEN {r}.status ELSE s.status END"
-)
+#: A residents file never moves someone back (`bot.core.status.STAGE`): an empty or stale
+#: status column must not undo a recording from a kit sync or a SIAK status import, nor PRR,
+#: DICETAK or DIAMBIL. Each refused move is listed with the warnings (`staged_warnings`).
+_NEW_STATUS = forward_status("{r}.status", "s.status")
 _IN_CHUNK = "s.rowid BETWEEN :lo AND :hi AND s.row NOT IN (SELECT row FROM temp.import_repeats)"
 _HISTORY = (
     "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
@@ -121,6 +120,7 @@ class MergeResult:
     updated: int = 0
     unchanged: int = 0
     status_changed: int = 0
+    status_kept: int = 0  # statuses not moved back (see `_NEW_STATUS`)
 
 
 def connect(path: Path, cache_mib: int = 32, temp_cache_mib: int = 8) -> sqlite3.Connection:
@@ -164,9 +164,32 @@ def sort_staged(conn: sqlite3.Connection) -> dict[int, int]:
     return repeats
 
 
+#: Changed rows (the merge will apply them) whose status would move the resident back.
+_KEPT_BACK = (
+    "INSERT INTO temp.import_warnings (row, nik, nama, warning)"
+    " SELECT s.row, s.nik, s.nama, 'status_ektp ' || s.status || ' would move the resident back"
+    " from ' || r.status || ': kept ' || r.status"
+    " FROM temp.import_sorted s JOIN residents r ON r.nik = s.nik"
+    f" WHERE r.row_hash <> s.row_hash AND {moves_back('r.status', 's.status')}"
+    " AND s.row NOT IN (SELECT row FROM temp.import_repeats)"
+)
+
+
+def note_kept_back(conn: sqlite3.Connection) -> int:
+    """Add a warning for each row whose status would move a resident back (the merge keeps
+    the stored status); run after `sort_staged`, before `merge`. The number of such rows."""
+    conn.execute("BEGIN")
+    kept = conn.execute(_KEPT_BACK).rowcount
+    conn.execute("COMMIT")
+    return max(kept, 0)
+
+
 def staged_warnings(conn: sqlite3.Connection) -> Iterator[WarningRow]:
-    """The staged warnings in row order."""
-    yield from conn.execute("SELECT row, nik, nama, warning FROM temp.import_warnings ORDER BY row")
+    """The staged warnings in row order; two on the same row are joined in one line."""
+    yield from conn.execute(
+        "SELECT row, nik, nama, group_concat(warning, '; ') FROM"
+        " (SELECT * FROM temp.import_warnings ORDER BY row, rowid) GROUP BY row ORDER BY row"
+    )
 
 
 def merge(

@@ -36,7 +36,8 @@ flagged AS (
 
 
 class SchoolCount(BaseModel):
-    """One school: students on file, 16+ still to record, and how many of those turn 17 soon."""
+    """One school: students on file, those 16+ still to record, and those still to record who
+    turn 17 within the window (the two may overlap: a 16-year-old turning 17 soon is in both)."""
 
     sekolah: str
     students: int
@@ -87,14 +88,15 @@ def upsert_students(
 async def school_counts(
     db: Database, born16: date, born17: date, born17_by: date
 ) -> list[SchoolCount]:
-    """Schools with students to record (born on or before `born16`), most first; `soon`:
-    of those, born after `born17` and on or before `born17_by` (turn 17 within the window)."""
+    """Schools with students to record: 16+ (born on or before `born16`: `to_record`) or
+    turning 17 within the window (born after `born17`, on or before `born17_by`: `soon`, any
+    age now); most to record first, then most turning 17 soon."""
     rows = await db.fetchall(
         f"{_PEOPLE} SELECT min(sekolah) AS sekolah, count(*) AS students,"
         " coalesce(sum(NOT recorded AND tanggal_lahir <= ?), 0) AS to_record,"
         " coalesce(sum(NOT recorded AND tanggal_lahir > ? AND tanggal_lahir <= ?), 0) AS soon"
-        " FROM flagged GROUP BY sekolah COLLATE NOCASE HAVING to_record > 0"
-        " ORDER BY to_record DESC, sekolah",
+        " FROM flagged GROUP BY sekolah COLLATE NOCASE HAVING to_record > 0 OR soon > 0"
+        " ORDER BY to_record DESC, soon DESC, sekolah",
         (born16.isoformat(), born17.isoformat(), born17_by.isoformat()),
     )
     return [SchoolCount.model_validate(dict(r)) for r in rows]

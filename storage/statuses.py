@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.core.status import NEEDS_RECORDING, RECORDED, Status
+from bot.core.status import NEEDS_RECORDING, RECORDED, Status, moves_back
 from storage.import_runs import create_tables, in_temp_transaction
 
 #: row, nik, tanggal, status.
@@ -81,12 +81,20 @@ def sort_staged(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], list[t
 
 def _facts(
     conn: sqlite3.Connection, lo: int, hi: int
-) -> tuple[dict[str, str], dict[str, str], set[str]]:
-    """For the chunk's NIKs: current status, latest SIAK report date, recorded by a kit."""
+) -> tuple[dict[str, str], dict[str, str], set[str], dict[str, str]]:
+    """For the chunk's NIKs: current status, latest SIAK report date, recorded by a kit, and
+    the day another source (a residents file, a kit) last changed the status."""
     args = (lo, hi)
     status = dict(
         conn.execute(
             f"SELECT nik, status FROM residents WHERE nik IN ({_CHUNK_NIKS})", args
+        ).fetchall()
+    )
+    since = dict(
+        conn.execute(
+            "SELECT nik, substr(max(changed_at), 1, 10) FROM status_history"
+            f" WHERE source <> '{SOURCE}' AND nik IN ({_CHUNK_NIKS}) GROUP BY nik",
+            args,
         ).fetchall()
     )
     latest = dict(
@@ -99,19 +107,29 @@ def _facts(
     kit = {r[0] for r in conn.execute(
         f"SELECT DISTINCT nik FROM recordings WHERE source = 'kit' AND nik IN ({_CHUNK_NIKS})",
         args)}  # fmt: skip
-    return status, latest, kit
+    return status, latest, kit, since
 
 
 def _decide(
-    report: tuple[int, str, str, str], status: dict[str, str], latest: dict[str, str], kit: set[str]
+    report: tuple[int, str, str, str],
+    status: dict[str, str],
+    latest: dict[str, str],
+    kit: set[str],
+    since: dict[str, str],
 ) -> str:
-    """'change', 'same', or a note explaining why the report is not applied."""
+    """'change', 'same', or a note explaining why the report is not applied.
+
+    SIAK is the one source that may move a status back (`bot.core.status.moves_back`:
+    DUPLIKAT, REKAM_ULANG, corrections), and only with a report newer than the status on file.
+    """
     _row, nik, day, new = report
     if latest.get(nik, "") > day:
         return f"older than the SIAK status of {latest[nik]} already on file: not applied"
     current = status[nik]
     if new == current:
         return "same"
+    if moves_back(Status(current), Status(new)) and since.get(nik, "") > day:
+        return f"older than the status {current} on file since {since[nik]}: kept {current}"
     if new in {s.value for s in NEEDS_RECORDING} and Status(current) in RECORDED and nik in kit:
         return f"recorded by a kit; SIAK still says {new}: kept {current}"
     return "change"
@@ -123,10 +141,10 @@ def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str
     needs = {s.value for s in NEEDS_RECORDING}
     conn.execute("BEGIN IMMEDIATE")
     try:
-        status, latest, kit = _facts(conn, lo, hi)
+        status, latest, kit, since = _facts(conn, lo, hi)
         for report in conn.execute(_NEW_REPORTS, (lo, hi)).fetchall():
             row, nik, day, new = report
-            verdict = _decide(report, status, latest, kit)
+            verdict = _decide(report, status, latest, kit, since)
             applied = verdict == "change"
             if applied:
                 changes.append((nik, status[nik], new, SOURCE, at))

@@ -615,6 +615,7 @@ async def test_audit_log_row_without_niks(db: Database, tmp_path: Path) -> None:
         "rejected": 1,
         "warnings": 0,
         "status_changed": 0,
+        "status_kept": 0,
     }
     assert SITI["nik"] not in rows[0][3]
 
@@ -750,3 +751,38 @@ async def test_a_status_change_cancels_pending_summons_at_once(
     await run(db, write_csv(tmp_path / "warga.csv", [siti, budi]), now=LATER)
     states = await db.fetchall("SELECT nik, state FROM outbox ORDER BY chat_id")
     assert [tuple(r) for r in states] == [(BUDI["nik"], "cancelled"), (SITI["nik"], "pending")]
+
+
+async def test_a_residents_file_never_moves_a_status_back(db: Database, tmp_path: Path) -> None:
+    # Siti PRR, Budi BELUM_REKAM, Dewi SUDAH_REKAM (SFE); then a file a month older in status
+    # but with new phone numbers: Siti SUDAH_REKAM (back), Budi REKAM_ULANG (same stage),
+    # Dewi DIAMBIL (forward), and Siti's status column empty in a third file (back).
+    await run(db, write_csv(tmp_path / "warga.csv", [SITI, BUDI, DEWI]))
+    older = [
+        {**SITI, "status_ektp": "SUDAH_REKAM", "no_hp": "0812-0000-0001"},
+        {**BUDI, "status_ektp": "REKAM_ULANG"},
+        {**DEWI, "status_ektp": "DIAMBIL"},
+    ]
+    summary = await run(db, write_csv(tmp_path / "lama.csv", older), now=LATER)
+
+    siti, budi, dewi = [await get_resident(db, p["nik"]) for p in (SITI, BUDI, DEWI)]
+    assert siti is not None and budi is not None and dewi is not None
+    assert (siti.status, siti.no_hp) == (Status.PRR, "6281200000001")  # the rest still applies
+    assert (budi.status, dewi.status) == (Status.REKAM_ULANG, Status.DIAMBIL)
+    assert (summary.updated, summary.status_changed, summary.status_kept) == (3, 2, 1)
+    assert summary.line().endswith("warnings 1 (status not moved back: 1) (warnings: "
+                                   f"{tmp_path / 'lama.warnings.csv'})")  # fmt: skip
+    assert read_csv(tmp_path / "lama.warnings.csv")[1:] == [
+        ["2", SITI["nik"], "Siti Aminah",
+         "status_ektp SUDAH_REKAM would move the resident back from PRR: kept PRR"],
+    ]  # fmt: skip
+    assert [h[:3] for h in await history(db)] == [
+        (BUDI["nik"], "BELUM_REKAM", "REKAM_ULANG"),
+        (DEWI["nik"], "SUDAH_REKAM", "DIAMBIL"),
+    ]
+    empty = await run(db, write_csv(tmp_path / "kosong.csv", [{**SITI, "status_ektp": ""}]))
+    assert empty.status_kept == 1 and empty.warnings == 1
+    now = await get_resident(db, SITI["nik"])
+    assert now is not None and (now.status, now.no_hp) == (Status.PRR, "6281234567890")
+    again = await run(db, tmp_path / "kosong.csv")  # same file again: unchanged, no new warning
+    assert (again.unchanged, again.status_kept, again.warnings) == (1, 0, 0)

@@ -431,3 +431,18 @@ async def test_the_summons_round_skips_an_area_awaiting_kit_results(
     await outreach_for(office, summons_interval_days=0).summons()
     planned = {r[0] for r in await office.db.fetchall("SELECT nik FROM summons")}
     assert planned == {nur.nik}  # Budi is held while the visit's results are awaited
+
+
+async def test_a_kit_sync_never_moves_a_status_back(
+    office: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    rizky, budi = residents["PRR"], residents["BELUM_REKAM"]
+    path = write_csv(
+        tmp_path / "kit.csv", HEADER, [f"{rizky.nik},{DAY},K1,", f"{budi.nik},{DAY},K1,"]
+    )
+    s = await sync(office, path)
+    assert (s.recorded, s.status_changed) == (2, 1)
+    assert await status_of(office, rizky.nik) == "PRR"  # further along: stays PRR
+    assert await status_of(office, budi.nik) == "SUDAH_REKAM"
+    history = await office.db.fetchall("SELECT nik, old_status, new_status FROM status_history")
+    assert [tuple(r) for r in history] == [(budi.nik, "BELUM_REKAM", "SUDAH_REKAM")]

@@ -94,7 +94,8 @@ async def test_staff_list_a_school_get_targets_and_plan_a_visit(school_office: A
     staff = ChatDriver(school_office, STAFF_CHAT)
     replies = await staff.send(text="/sekolah", user_id=ADMIN, is_group=True)
     assert (
-        "1. SMAN 1 Pangkalpinang: 4 belum rekam (3 segera 17 th), dari 5 siswa" in replies[0].text
+        "1. SMAN 1 Pangkalpinang: 4 siswa 16+ belum rekam; 3 belum rekam akan 17 th; dari 5 siswa"
+        in replies[0].text
     )
     key = school_key("SMAN 1 Pangkalpinang")
     assert payloads(replies[0])[0] == f"sek:{key}"
@@ -150,3 +151,31 @@ async def test_jemput_schools_cli(
     missing = t("id", "cli_unknown_school", name="SMA Atlantis")
     assert capsys.readouterr().err.strip() == f"jemput: {missing}"
     assert (tmp_path / "t" / "sasaran-smk-negeri-2.csv").exists()
+
+
+async def test_a_school_whose_students_all_turn_17_soon_but_none_is_16_is_listed(
+    school_office: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SMP Muda: two 15-year-olds turning 17 in 13 and 16 months, one 14-year-old (in 30).
+    lines = [
+        student(21, date(2010, 12, 30), school="SMP Muda"),
+        student(22, date(2011, 3, 15), school="SMP Muda"),
+        student(23, date(2012, 5, 1), school="SMP Muda"),
+    ]
+    path = write_csv(tmp_path / "smp.csv", HEADER, lines)
+    await import_students(
+        school_office.db, path, today=TODAY, now=school_office.clock.now(), actor="t", max_mb=20
+    )
+    assert "SMP Muda" not in [s.sekolah for s in await schools(school_office.db, TODAY, 6)]
+    found = {s.sekolah: s for s in await schools(school_office.db, TODAY, 18)}
+    smp = found["SMP Muda"]
+    assert (smp.students, smp.to_record, smp.soon) == (3, 0, 2)
+    # The 16+ schools still come first; the columns say which count is which.
+    assert list(found)[-1] == "SMP Muda"
+    db = str(school_office.db.path)
+    assert await asyncio.to_thread(main, ["schools", "--months", "18", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["school", "16+", "to", "record", "turn", "17", "≤18mo", "students"]
+    assert out[-1].split() == ["SMP", "Muda", "0", "2", "3"]
+    assert await asyncio.to_thread(main, ["schools", "--months", "6", "--db", db]) == 0
+    assert "SMP Muda" not in capsys.readouterr().out

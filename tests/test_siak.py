@@ -170,3 +170,47 @@ def test_cli_imports_and_enqueues_notices(
         out.startswith("changed 0, unchanged 0, kept 0, rejected 1")
         and t("id", "cli_count_notices", n=0) in out
     )
+
+
+async def test_siak_moves_a_status_back_only_with_a_newer_report(
+    office: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    # Forward-only (bot.core.status.STAGE) binds residents files and kits; SIAK may correct
+    # (DUPLIKAT, REKAM_ULANG, a card that was not printed after all) with a newer report.
+    siti, rizky = residents["SUDAH_REKAM"], residents["PRR"]
+    first = write_csv(tmp_path / "a.csv", HEADER, [
+        f"{siti.nik},PRINTED,2026-11-20", f"{rizky.nik},PRR,2026-11-20",
+    ])  # fmt: skip
+    await run(office, first)
+    back = write_csv(tmp_path / "b.csv", HEADER, [
+        f"{siti.nik},EFAC,2026-11-22",  # DICETAK → REKAM_ULANG: newer, applied
+        f"{rizky.nik},DUP,2026-11-18",  # PRR → DUPLIKAT: older than the PRR report, kept
+    ])  # fmt: skip
+    s = await run(office, back)
+    assert (s.changed, s.kept) == (1, 1)
+    assert await status_of(office, siti.nik) == "REKAM_ULANG"
+    assert await status_of(office, rizky.nik) == "PRR"
+
+
+async def test_siak_does_not_move_back_what_a_newer_residents_file_set(
+    office: App, residents: dict[str, Resident], tmp_path: Path
+) -> None:
+    from bot.imports.residents import import_residents
+
+    budi = residents["BELUM_REKAM"]
+    columns = "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,status_ektp"
+    row = f"{budi.nik},{budi.no_kk},{budi.nama},{budi.tanggal_lahir},{budi.jenis_kelamin},DICETAK"
+    people = write_csv(tmp_path / "warga.csv", columns, [row])
+    now = office.clock.now()  # 2026-11-28
+    await import_residents(office.db, people, today=office.clock.today(), actor="t", now=now)
+    assert await status_of(office, budi.nik) == "DICETAK"
+    lines = [f"{budi.nik},PRR,2026-11-27"]  # older than the residents file's DICETAK
+    s = await run(office, write_csv(tmp_path / "siak.csv", HEADER, lines))
+    assert (s.changed, s.kept) == (0, 1) and await status_of(office, budi.nik) == "DICETAK"
+    assert s.notes_path is not None
+    assert "older than the status DICETAK on file since 2026-11-28: kept DICETAK" in (
+        s.notes_path.read_text(encoding="utf-8-sig")
+    )
+    newer = [f"{budi.nik},PRR,2026-11-28"]  # a newer SIAK report is a correction: applied
+    s = await run(office, write_csv(tmp_path / "siak2.csv", HEADER, newer))
+    assert s.changed == 1 and await status_of(office, budi.nik) == "PRR"

@@ -1,26 +1,139 @@
-"""Working through a channel's durable inbox: pending rows by chat, each chat's in order.
+"""Working through a channel's durable inbox: one lane per chat, each chat's rows in order.
 
-Telegram and WhatsApp both store what arrives in the `inbox` table before handling it; these
-are the steps they share. Different chats are handled concurrently by the caller.
+Telegram and WhatsApp both store what arrives in the `inbox` table before handling it (and
+before the platform is told we have it); `ChatLanes` works through the stored rows:
+
+- **one task (lane) per chat** with pending rows; a lane handles its chat's rows oldest first,
+  one at a time (looking at the chat's backlog before each), and ends when the chat has none
+  left. Feeding a chat whose lane runs only tells the lane to
+  look again. Nothing waits for a lane: polling or webhook intake goes on while a chat's
+  replies are being paced, and no chat waits for another;
+- **a bounded backlog**: when a chat has more than `backlog` unanswered rows, the excess (its
+  newest rows) is marked processed unhandled, with a log line, and the chat gets one polite
+  notice (`on_flood`) per flood; the rest is answered, paced. Rows of no chat (''; WhatsApp
+  delivery statuses) are never skipped;
+- **nothing acknowledged is lost**: a row stays pending until it was handled (or skipped), so
+  rows left by a crash or a stop are handled on the next start (`feed_pending`).
+
+A row whose handling fails is marked processed with its error; a storage failure ends the lane
+and is raised by `check()` (the channel's loop then ends: what is stored stays stored).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
 
 from bot.core.clock import Clock
 from storage import inbox
 from storage.db import Database
 from storage.inbox import InboxItem
 
+STOP_WAIT_S = 1.0  # on stop, lanes get this long to finish the row in hand
+SKIPPED = "skipped: over the chat's backlog"
 
-async def pending_by_chat(db: Database, channel: str) -> list[list[InboxItem]]:
-    """The pending inbox rows grouped by chat, each chat's oldest first ([] when none)."""
-    by_chat: dict[str, list[InboxItem]] = {}
-    for row in await inbox.pending(db, channel):
-        by_chat.setdefault(row.chat_id, []).append(row)
-    return list(by_chat.values())
+Handle = Callable[[InboxItem], Awaitable[None]]
+
+
+class ChatLanes:
+    """The lanes of one channel (see the module docstring)."""
+
+    def __init__(
+        self,
+        db: Database,
+        channel: str,
+        clock: Clock,
+        handle: Handle,
+        log: logging.Logger,
+        label: str,
+        *,
+        backlog: int,
+        on_flood: Handle | None = None,
+    ) -> None:
+        self.db, self.channel, self.clock, self.handle = db, channel, clock, handle
+        self.log, self.label, self.backlog, self.on_flood = log, label, backlog, on_flood
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._failure: BaseException | None = None
+        self.skipped = 0  # rows skipped over a backlog, since start
+
+    @property
+    def running(self) -> int:
+        """Lanes at work now."""
+        return len(self._lanes)
+
+    def feed(self, chat_ids: Iterable[str]) -> None:
+        """These chats have new rows: start their lanes (or tell running ones to look again)."""
+        for chat_id in chat_ids:
+            if chat_id in self._lanes:
+                self._again.add(chat_id)
+            else:
+                task = asyncio.create_task(self._lane(chat_id), name=f"lane {chat_id}")
+                self._lanes[chat_id] = task
+
+    async def feed_pending(self) -> None:
+        """Start lanes for every chat with pending rows (on start: what a crash left)."""
+        self.feed(await inbox.pending_chats(self.db, self.channel))
+
+    def check(self) -> None:
+        """Raise the storage failure that ended a lane, if any."""
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    async def idle(self) -> None:
+        """Wait until no lane runs (tests; the webhook's drain)."""
+        while self._lanes:
+            await asyncio.wait(set(self._lanes.values()))
+        self.check()
+
+    async def close(self, wait: float = STOP_WAIT_S) -> None:
+        """Give lanes `wait` s to finish, then cancel them (their rows stay pending)."""
+        if self._lanes:
+            await asyncio.wait(set(self._lanes.values()), timeout=wait)
+        for task in list(self._lanes.values()):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def _lane(self, chat_id: str) -> None:
+        """Handle the chat's pending rows until it has none (one notice per flood)."""
+        noticed = False
+        try:
+            while True:
+                self._again.discard(chat_id)
+                rows = await inbox.pending_for_chat(
+                    self.db, self.channel, chat_id, limit=2 * self.backlog + 1
+                )
+                if not rows:
+                    if chat_id in self._again:
+                        continue
+                    return  # no await since the query: a feed from now on starts a new lane
+                if chat_id and len(rows) > self.backlog:
+                    await self._skip(chat_id, rows[self.backlog :])
+                    if not noticed and self.on_flood is not None:
+                        noticed = True
+                        await self.on_flood(rows[0])
+                # one row at a time: rows that arrive meanwhile count at the next look
+                await process_in_order(
+                    self.db, self.channel, self.clock, rows[:1], self.handle, self.log, self.label
+                )
+        except Exception as exc:  # storage failed: the channel's loop raises it (check)
+            self.log.exception("%s lane of chat %s stopped", self.label, chat_id)
+            self._failure = exc
+        finally:
+            del self._lanes[chat_id]
+
+    async def _skip(self, chat_id: str, rows: list[InboxItem]) -> None:
+        ids = [row.update_id for row in rows]
+        await inbox.mark_skipped(self.db, self.channel, ids, self.clock.now(), SKIPPED)
+        self.skipped += len(ids)
+        self.log.warning(
+            "%s chat %s floods: %d messages skipped over its backlog of %d (first %s)",
+            self.label, chat_id, len(ids), self.backlog, ids[0],
+        )  # fmt: skip
 
 
 async def process_in_order(
@@ -28,7 +141,7 @@ async def process_in_order(
     channel: str,
     clock: Clock,
     items: list[InboxItem],
-    handle: Callable[[InboxItem], Awaitable[None]],
+    handle: Handle,
     log: logging.Logger,
     label: str,
 ) -> None:

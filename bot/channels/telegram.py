@@ -2,7 +2,8 @@
 
 Inbound is at-least-once with dedupe: every update from `getUpdates` is stored in the `inbox`
 table (keyed by update_id) before the next `getUpdates` confirms it; stored rows are then handled
-(different chats concurrently, each chat in order) and marked processed. After a crash, rows left
+by one lane per chat (`inbox_loop.ChatLanes`: each chat in order, a bounded backlog) while
+polling goes on at once, so no chat waits for another's paced replies. After a crash, rows left
 unprocessed are handled first and polling resumes after the highest stored id, so an update the
 server delivers twice is handled once. PTB's `Application`/`Updater` are not used: their polling
 confirms updates before handlers run (at-most-once).
@@ -52,7 +53,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.inbox_loop import pending_by_chat, process_in_order
+from bot.channels.inbox_loop import ChatLanes
 from bot.core.clock import Clock
 from bot.core.messages import (
     Button,
@@ -75,10 +76,11 @@ from bot.errors import (
     RateLimited,
     TransientError,
 )
+from bot.i18n import t
 from bot.imports.uploads import too_big
 from bot.settings import Settings
 from handlers.router import Conversation
-from storage import inbox
+from storage import chats, inbox
 from storage.db import Database
 from storage.inbox import InboxItem
 
@@ -138,7 +140,10 @@ class TelegramChannel:
         self.settings, self.db, self.conversation, self.clock = settings, db, conversation, clock
         self.pacer: Pacer = pacer or NoPacer()
         self.bot = _make_bot(settings)
-        self._drain_lock = asyncio.Lock()
+        self.lanes = ChatLanes(
+            db, CHANNEL, clock, self._handle_row, logger, "Telegram",
+            backlog=settings.chat_backlog, on_flood=self._slow_down,
+        )  # fmt: skip
         self._backoff = 1.0
         self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
 
@@ -164,12 +169,14 @@ class TelegramChannel:
         try:
             if not await self._connect(stop):
                 return
-            await self._drain()
+            await self.lanes.feed_pending()
             last = await inbox.last_numeric_id(self.db, CHANNEL)
             offset = last + 1 if last is not None else None
             while not stop.is_set():
+                self.lanes.check()
                 offset = await self._poll_once(offset, stop)
         finally:
+            await self.lanes.close()
             await self.bot.shutdown()
             logger.info("Telegram channel stopped")
 
@@ -198,9 +205,12 @@ class TelegramChannel:
             raise ConfigError("Telegram rejected TELEGRAM_BOT_TOKEN") from None
         except TelegramError as exc:
             raise ConfigError(f"Telegram setWebhook failed: {exc}") from None
+        await self.lanes.feed_pending()  # what a crash left
 
     async def close(self) -> None:
-        """Release the HTTP connections (webhook mode; `run` does this itself)."""
+        """Let the lanes finish, release the HTTP connections (webhook mode; `run` does this
+        itself)."""
+        await self.lanes.close()
         await self.bot.shutdown()
 
     async def _poll_once(self, offset: int | None, stop: asyncio.Event) -> int | None:
@@ -217,8 +227,9 @@ class TelegramChannel:
             if not self.settings.telegram_poll_timeout:  # short polling: do not spin
                 await self._pause(stop, 1.0)
             return offset
-        await inbox.store(self.db, CHANNEL, [_inbox_item(u) for u in updates], self.clock.now())
-        await self._drain()
+        items = [_inbox_item(u) for u in updates]
+        await inbox.store(self.db, CHANNEL, items, self.clock.now())
+        self.lanes.feed(dict.fromkeys(item.chat_id for item in items))  # polling goes on
         return max(u.update_id for u in updates) + 1
 
     async def _fetch(self, offset: int | None, stop: asyncio.Event) -> list[Update]:
@@ -251,24 +262,23 @@ class TelegramChannel:
     # -- inbound -------------------------------------------------------------------------
 
     async def process_update_json(self, data: dict[str, Any]) -> None:
-        """Store one update (a webhook body) and handle whatever is pending."""
+        """Store one update (a webhook body) and start its chat's lane (not waiting for it)."""
         item = _inbox_item(Update.de_json(data, self.bot), json.dumps(data, ensure_ascii=False))
         await inbox.store(self.db, CHANNEL, [item], self.clock.now())
-        await self._drain()
+        self.lanes.check()
+        self.lanes.feed([item.chat_id])
 
-    async def _drain(self) -> None:
-        """Handle pending inbox rows: chats concurrently, each chat's updates in order."""
-        async with self._drain_lock:
-            while by_chat := await pending_by_chat(self.db, CHANNEL):
-                chats = (self._process_chat(items) for items in by_chat)
-                for outcome in await asyncio.gather(*chats, return_exceptions=True):
-                    if isinstance(outcome, BaseException):  # storage failed: let run() end
-                        raise outcome
+    async def drain(self) -> None:
+        """Handle every pending row and wait until done (tests, tools)."""
+        await self.lanes.feed_pending()
+        await self.lanes.idle()
 
-    async def _process_chat(self, items: list[InboxItem]) -> None:
-        await process_in_order(
-            self.db, CHANNEL, self.clock, items, self._handle_row, logger, "Telegram"
-        )
+    async def _slow_down(self, item: InboxItem) -> None:
+        """The one notice to a chat that floods (its excess was skipped)."""
+        chat = await chats.get_chat(self.db, CHANNEL, item.chat_id)
+        lang = chat.language if chat else self.settings.default_language
+        text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
+        await self._deliver(item.chat_id, Reply(text=text), is_group=item.chat_id.startswith("-"))
 
     async def _handle_row(self, item: InboxItem) -> None:
         await self._handle(Update.de_json(json.loads(item.payload), self.bot))

@@ -221,6 +221,7 @@ def telegram_webhook_setup(
         except TelegramError as exc:
             raise ConfigError(f"Telegram setWebhook failed: {exc}") from None
         logger.info("Telegram webhook set (%s)", url)
+        await telegram.lanes.feed_pending()  # what a crash or stop left unhandled
 
     return setup
 

@@ -2,8 +2,9 @@
 
 Inbound is at-least-once with durable dedupe: the web server checks the signature and calls
 `accept`, which stores each message in the `inbox` table keyed by its wamid (statuses by
-'status:{wamid}:{status}') before the webhook is answered 200; `run` then handles pending rows
-— different chats concurrently, each chat in order — and marks them processed. The same wamid
+'status:{wamid}:{status}') before the webhook is answered 200; `run` then hands pending rows to
+one lane per chat (`inbox_loop.ChatLanes`: each chat in order, a bounded backlog, no chat
+waiting for another) and marks them processed. The same wamid
 posted twice, also after a restart, is stored once and handled once.
 
 Pieces: `graph_api` (HTTP client, error codes; why not pywa), `whatsapp_inbound` (webhook JSON
@@ -28,7 +29,7 @@ from bot.channels.graph_api import (
     PairRateLimited,
     WindowClosed,
 )
-from bot.channels.inbox_loop import pending_by_chat, process_in_order
+from bot.channels.inbox_loop import ChatLanes
 from bot.channels.whatsapp_inbound import Sender, extract, parse_row, sender_of, to_inbound
 from bot.channels.whatsapp_send import CHANNEL, WhatsAppSender
 from bot.channels.whatsapp_templates import OPEN_PAYLOAD
@@ -38,6 +39,7 @@ from bot.core.phone import normalize_phone
 from bot.core.ports import NoPacer, Pacer
 from bot.core.telemetry import Telemetry
 from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited, TransientError
+from bot.i18n import t
 from bot.settings import Settings
 from handlers.router import Conversation
 from storage import chats, inbox
@@ -89,7 +91,10 @@ class WhatsAppChannel:
         )
         self.sender = WhatsAppSender(settings, db, clock, self.api)
         self._wake = asyncio.Event()
-        self._drain_lock = asyncio.Lock()
+        self.lanes = ChatLanes(
+            db, CHANNEL.value, clock, self._process, logger, "WhatsApp",
+            backlog=settings.chat_backlog, on_flood=self._slow_down,
+        )  # fmt: skip
         self._busy = asyncio.Semaphore(PROCESS_CONCURRENCY)
         self._reply_keys = itertools.count()
         self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
@@ -119,7 +124,8 @@ class WhatsAppChannel:
             await store.forget_sent_before(self.db, self.clock.now() - KEEP_SENT)
             while not stop.is_set():
                 self._wake.clear()
-                await self.drain()
+                self.lanes.check()
+                await self.lanes.feed_pending()  # no waiting: lanes run on their own
                 waiter = asyncio.ensure_future(self._wake.wait())
                 stopper = asyncio.ensure_future(stop.wait())
                 await asyncio.wait(
@@ -132,20 +138,28 @@ class WhatsAppChannel:
             logger.info("WhatsApp channel stopped")
 
     async def close(self) -> None:
-        """Release the HTTP client (when this channel made it)."""
+        """Let the lanes finish, release the HTTP client (when this channel made it)."""
+        await self.lanes.close()
         if self._own_client:
             await self.client.aclose()
 
     async def drain(self) -> None:
-        """Handle pending inbox rows: chats concurrently, each chat's rows in order."""
-        async with self._drain_lock:
-            while by_chat := await pending_by_chat(self.db, CHANNEL):
-                await asyncio.gather(*(self._process_chat(items) for items in by_chat))
+        """Handle every pending row and wait until done (tests, tools)."""
+        await self.lanes.feed_pending()
+        await self.lanes.idle()
 
-    async def _process_chat(self, items: list[InboxItem]) -> None:
-        await process_in_order(
-            self.db, CHANNEL, self.clock, items, self._process, logger, "WhatsApp"
-        )
+    async def _slow_down(self, item: InboxItem) -> None:
+        """The one notice to a chat that floods (its excess was skipped)."""
+        _, message, contact_json = parse_row(item)
+        sender = sender_of(message, contact_json)
+        contact = await store.resolve_contact(
+            self.db, user_id=sender.user_id, wa_id=sender.wa_id, phone=sender.phone,
+            name=sender.name, now=self.clock.now(),
+        )  # fmt: skip
+        chat = await chats.get_chat(self.db, CHANNEL, contact.chat_id)
+        lang = chat.language if chat else self.settings.default_language
+        text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
+        await self._deliver(contact, Reply(text=text))
 
     async def _process(self, item: InboxItem) -> None:
         kind, data, contact = parse_row(item)

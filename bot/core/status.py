@@ -53,6 +53,21 @@ RECORDED: frozenset[Status] = frozenset(
 #: Statuses that mean the resident still has to come and record.
 NEEDS_RECORDING: frozenset[Status] = frozenset({Status.BELUM_REKAM, Status.REKAM_ULANG})
 
+#: The one order a card moves through: BELUM_REKAM → SUDAH_REKAM → PRR → DICETAK → DIAMBIL.
+#: REKAM_ULANG (must record again) stands with BELUM_REKAM, DUPLIKAT (biometrics on record
+#: under another NIK) with SUDAH_REKAM. A residents file or a kit sync never moves a resident to
+#: an earlier stage (`moves_back`); only SIAK may, with a report newer than the status on file
+#: (DUPLIKAT, REKAM_ULANG, corrections). Storage applies this set-based (`storage.staging`).
+STAGE: dict[Status, int] = {
+    Status.BELUM_REKAM: 0,
+    Status.REKAM_ULANG: 0,
+    Status.SUDAH_REKAM: 1,
+    Status.DUPLIKAT: 1,
+    Status.PRR: 2,
+    Status.DICETAK: 3,
+    Status.DIAMBIL: 4,
+}
+
 WAJIB_KTP_AGE = 17
 RECORDING_MIN_AGE = 16
 
@@ -66,6 +81,11 @@ def parse_status(code: str | None) -> Status:
         return _LOOKUP[text]
     except KeyError:
         raise ValueError(f"unknown status code {code!r}") from None
+
+
+def moves_back(old: Status, new: Status) -> bool:
+    """True when `new` is an earlier stage than `old` (see `STAGE`)."""
+    return STAGE[new] < STAGE[old]
 
 
 def is_wajib_ktp(born: date, married: bool, today: date) -> bool:

@@ -16,6 +16,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Please choose from the menu below."
         ),
     },
+    "chat_slow_down": {
+        "id": (
+            "Mohon pelan-pelan, Bapak/Ibu 🙏 Pesan Bapak/Ibu kami jawab satu per satu. "
+            "Pesan yang lebih dari {limit} sekaligus kami lewati; silakan kirim lagi "
+            "setelah jawaban kami masuk."
+        ),
+        "en": (
+            "Please slow down 🙏 We answer your messages one at a time. Messages beyond "
+            "{limit} at once are skipped; please send them again once our answers arrive."
+        ),
+    },
     "btn_status": {"id": "Cek status e-KTP", "en": "Check e-KTP status"},
     "btn_help": {"id": "Bantuan", "en": "Help"},
     "btn_language": {"id": "Bahasa / Language", "en": "Bahasa / Language"},

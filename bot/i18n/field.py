@@ -161,9 +161,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "schools_line": {
-        "id": "{n}. {school}: {count} belum rekam ({soon} segera 17 th), dari {students} siswa",
+        "id": (
+            "{n}. {school}: {count} siswa 16+ belum rekam; {soon} belum rekam akan 17 th; "
+            "dari {students} siswa"
+        ),
         "en": (
-            "{n}. {school}: {count} not recorded ({soon} turning 17 soon), of {students} students"
+            "{n}. {school}: {count} aged 16+ not recorded; {soon} not recorded turning 17 soon;"
+            " of {students} students"
         ),
     },
     "schools_none": {

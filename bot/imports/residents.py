@@ -85,6 +85,7 @@ class ImportSummary:
     changed_at: str
     first_rejects: tuple[str, ...] = ()
     first_warnings: tuple[str, ...] = ()
+    status_kept: int = 0  # rows whose status would have moved a resident back (warnings)
 
     def line(self) -> str:
         """One-line summary for the CLI."""
@@ -92,6 +93,8 @@ class ImportSummary:
             f"inserted {self.inserted}, updated {self.updated}, unchanged {self.unchanged},"
             f" rejected {self.rejected}, warnings {self.warnings}"
         )
+        if self.status_kept:
+            text += f" (status not moved back: {self.status_kept})"
         files = [f"rejects: {self.rejects_path}"] if self.rejects_path else []
         files += [f"warnings: {self.warnings_path}"] if self.warnings_path else []
         return f"{text} ({'; '.join(files)})" if files else text
@@ -172,6 +175,7 @@ class _Run:
         self.checker = RowChecker(columns, len(column_names(table.header)), job.today, regions)
         self.nik_col = columns["nik"]
         self.rows = 0
+        self.kept = 0  # statuses not moved back
         out, stem, sep = job.path.parent, job.path.stem, table.delimiter
         self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
         self.warns = Output(out / f"{stem}.warnings.csv", ["row", "nik", "nama", "warning"], sep)
@@ -225,6 +229,7 @@ class _Run:
             rejected=self.rejects.count,
             warnings=self.warns.count,
             status_changed=merged.status_changed,
+            status_kept=self.kept,
             rejects_path=self.rejects.close(),
             warnings_path=self.warns.close(),
             changed_at=self.job.at,
@@ -250,6 +255,7 @@ def _audit_detail(summary: ImportSummary) -> dict[str, object]:
         "rejected": summary.rejected,
         "warnings": summary.warnings,
         "status_changed": summary.status_changed,
+        "status_kept": summary.status_kept,
     }
 
 
@@ -288,4 +294,5 @@ def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
     repeats = imports.sort_staged(conn)
     if repeats:
         _reject_repeats(run, repeats)
+    run.kept = imports.note_kept_back(conn)
     run.list_warnings(conn, repeats)

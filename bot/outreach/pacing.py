@@ -2,10 +2,18 @@
 
 `RatePacer` implements `bot.core.ports.Pacer` for one channel (one bot token):
 
-- **overall**: an evenly spaced slot every 1/rate seconds (GCRA, no bursts), a little under the
-  platform's figure (`headroom`) so network jitter never puts one message too many in a second;
-- **per chat**: 1/`chat_rate` s between two messages to a private chat, 60/`group_rate` s to a
-  group; a chat's senders queue on their own, so one busy chat never blocks the others;
+- **overall**: an evenly spaced slot every 1/rate seconds (GCRA), a little under the platform's
+  figure (`headroom`) so network jitter never puts one message too many in a second; bulk sends
+  get no burst, a direct reply may take up to `REPLY_BURST` slots at once when the channel is
+  not busy (the sliding-second cap below still holds);
+- **per chat**: a token bucket per chat. A private chat holds `chat_burst` tokens refilled at
+  `chat_rate` per second; a group `group_burst` tokens refilled so that no sliding minute ever
+  holds more than `group_rate` messages. A direct reply (interactive) only needs a token, so a
+  reply in up to `chat_burst` messages leaves at once and an answer waits only when the chat
+  really used its burst. A bulk send (the dispatcher) needs a token **and** the strict spacing
+  (1/`chat_rate` s, 60/`group_rate` s in a group) since the chat's last message. A chat's
+  senders queue on their own, so one busy chat never blocks the others. `chat_burst=1` is the
+  old strict pacing (every message 1/`chat_rate` s apart);
 - **priority**: a waiting interactive acquisition (a direct reply) gets the next slot before any
   waiting bulk one, so a resident never waits behind a summons round for more than one slot;
 - **counted when sent**: a send can leave later than its slot (the event loop was busy), and
@@ -28,6 +36,7 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.settings import Settings
 
@@ -37,6 +46,42 @@ _SLOWDOWN = 0.9
 _RECOVERY_PER_GRANT = 0.002
 _PRUNE_AT = 4096
 _WINDOW_S = 1.0  # the platform counts messages over a sliding second
+REPLY_BURST = 3  # overall slots a direct reply may take at once when the channel is quiet
+
+
+@dataclass(frozen=True)
+class ChatLimit:
+    """One kind of chat's limit: a bucket of `burst` tokens refilled at `refill` per second;
+    bulk sends also keep `spacing` seconds after the chat's last message."""
+
+    burst: float
+    refill: float
+    spacing: float
+
+
+@dataclass
+class _Chat:
+    """One chat's bucket and queue."""
+
+    tokens: float
+    at: float  # when `tokens` was counted
+    last: float = float("-inf")  # the chat's last message (its grant, or its departure)
+    users: int = 0  # holders and waiters of the lock
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def level(self, now: float, limit: ChatLimit) -> float:
+        """Tokens now."""
+        return min(limit.burst, self.tokens + (now - self.at) * limit.refill)
+
+    def wait(self, now: float, limit: ChatLimit, *, bulk: bool) -> float:
+        """Seconds until one message may go (a token; bulk: also the spacing)."""
+        need = max(0.0, (1.0 - self.level(now, limit)) / limit.refill)
+        return max(need, self.last + limit.spacing - now) if bulk else need
+
+    def take(self, now: float, limit: ChatLimit) -> None:
+        """One message goes now."""
+        self.tokens, self.at = self.level(now, limit) - 1.0, now
+        self.last = max(self.last, now)
 
 
 class RatePacer:
@@ -48,13 +93,19 @@ class RatePacer:
         chat_rate_per_s: float,
         group_rate_per_min: float,
         *,
+        chat_burst: int = 1,
+        group_burst: int = 1,
         headroom: float = 0.02,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         keep = 1.0 - headroom
         self._interval = 1.0 / (rate_per_s * keep)
-        self._chat_interval = 1.0 / (chat_rate_per_s * keep)
-        self._group_interval = 60.0 / (group_rate_per_min * keep)
+        self._private = ChatLimit(
+            chat_burst, chat_rate_per_s * keep, 1.0 / (chat_rate_per_s * keep)
+        )
+        # burst b, refill r: a sliding minute holds at most b + 60 r - 1 messages ≤ the rate
+        group_refill = max(group_rate_per_min - group_burst + 1, 1.0) / 60.0 * keep
+        self._group = ChatLimit(group_burst, group_refill, 60.0 / (group_rate_per_min * keep))
         self._tolerance = min(0.002, self._interval / 4)  # absorbs late timer wake-ups
         self._now = now
         self._factor = 1.0
@@ -63,13 +114,11 @@ class RatePacer:
         self._per_window = max(1, int(rate_per_s))
         self._window = _WINDOW_S / keep
         self._recent: deque[list[float]] = deque(maxlen=2 * self._per_window)  # [sent at]
-        self._undeparted: dict[str, list[float]] = {}  # chat → [granted at, chat spacing]
-        self._queue: list[tuple[int, int, asyncio.Future[None], str, float]] = []
+        self._undeparted: dict[str, list[float]] = {}  # chat → [granted at]
+        self._queue: list[tuple[int, int, asyncio.Future[None], str]] = []
         self._seq = itertools.count()
         self._gate: asyncio.Task[None] | None = None
-        self._chat_next: dict[str, float] = {}
-        self._chat_locks: dict[str, asyncio.Lock] = {}
-        self._chat_users: dict[str, int] = {}  # holders and waiters of each chat's lock
+        self._chats: dict[str, _Chat] = {}
         self.granted = 0
         self.penalties = 0
 
@@ -80,6 +129,8 @@ class RatePacer:
             settings.telegram_rate_per_s,
             settings.telegram_chat_rate_per_s,
             settings.telegram_group_rate_per_min,
+            chat_burst=settings.telegram_chat_burst,
+            group_burst=settings.telegram_group_burst,
         )
 
     @property
@@ -89,20 +140,20 @@ class RatePacer:
 
     async def acquire(self, chat_id: str, *, interactive: bool, is_group: bool = False) -> None:
         """Wait until one message to `chat_id` may go out."""
-        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
-        self._chat_users[chat_id] = self._chat_users.get(chat_id, 0) + 1
+        limit = self._group if is_group else self._private
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = self._chats[chat_id] = _Chat(tokens=limit.burst, at=self._now())
+        chat.users += 1
         try:
-            async with lock:
-                wait = self._chat_next.get(chat_id, 0.0) - self._now()
+            async with chat.lock:
+                wait = chat.wait(self._now(), limit, bulk=not interactive)
                 if wait > 0:
                     await asyncio.sleep(wait)
-                spacing = self._group_interval if is_group else self._chat_interval
-                await self._slot(_INTERACTIVE if interactive else _BULK, chat_id, spacing)
-                self._chat_next[chat_id] = self._now() + spacing
+                await self._slot(_INTERACTIVE if interactive else _BULK, chat_id)
+                chat.take(self._now(), limit)
         finally:
-            self._chat_users[chat_id] -= 1
-            if not self._chat_users[chat_id]:
-                del self._chat_users[chat_id], self._chat_locks[chat_id]
+            chat.users -= 1
             self._prune()
 
     def penalize(self, retry_after: float) -> None:
@@ -118,11 +169,13 @@ class RatePacer:
             return
         now = self._now()
         record[0] = max(record[0], now)
-        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), now + record[1])
+        chat = self._chats.get(chat_id)
+        if chat is not None:
+            chat.last = max(chat.last, now)
 
-    async def _slot(self, klass: int, chat_id: str, spacing: float) -> None:
+    async def _slot(self, klass: int, chat_id: str) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (klass, next(self._seq), future, chat_id, spacing)
+        entry = (klass, next(self._seq), future, chat_id)
         heapq.heappush(self._queue, entry)
         if self._gate is None or self._gate.done():
             self._gate = asyncio.create_task(self._run_gate())
@@ -138,15 +191,17 @@ class RatePacer:
         """Grant slots, highest class first, while anyone waits."""
         while self._queue:
             now = self._now()
-            ready = max(self._tat, self._paused_until, self._window_opens())
+            klass = self._queue[0][0]
+            burst = (REPLY_BURST - 1) * self._interval if klass == _INTERACTIVE else 0.0
+            ready = max(self._tat - burst, self._paused_until, self._window_opens())
             if ready > now:
                 await asyncio.sleep(ready - now)
                 continue
-            _, _, future, chat_id, spacing = heapq.heappop(self._queue)
+            _, _, future, chat_id = heapq.heappop(self._queue)
             if future.done():
                 continue
             future.set_result(None)
-            record = [now, spacing]
+            record = [now]
             self._recent.append(record)
             self._undeparted[chat_id] = record
             self.granted += 1
@@ -161,11 +216,16 @@ class RatePacer:
         return sent[-self._per_window] + self._window
 
     def _prune(self) -> None:
-        if len(self._chat_next) >= _PRUNE_AT:
+        if len(self._chats) >= _PRUNE_AT:
             now = self._now()
-            for chat_id in [c for c, at in self._chat_next.items() if at <= now]:
-                del self._chat_next[chat_id]
+            for chat_id in [c for c, chat in self._chats.items() if _idle(chat, now)]:
+                del self._chats[chat_id]
         if len(self._undeparted) >= _PRUNE_AT:  # grants never reported (direct replies)
             old = self._now() - 2 * self._window
             for chat_id in [c for c, r in self._undeparted.items() if r[0] <= old]:
                 del self._undeparted[chat_id]
+
+
+def _idle(chat: _Chat, now: float) -> bool:
+    """Nobody waits for the chat and its bucket is full again (forgetting it changes nothing)."""
+    return not chat.users and now - chat.last > 60.0 and now - chat.at > 60.0

@@ -1,10 +1,12 @@
 """School drives ("jemput bola tanpa order"): schools to visit and their target lists.
 
 Students come from `jemput import students` (`bot.imports.students`); residents with a
-`sekolah` count too. Schools are ranked by students aged 16+ who are not recorded;
-those turning 17 within SCHOOL_MONTHS are shown as "soon". A school visit is an order of kind
-SEKOLAH planned by staff and scheduled like any order (teams, slots, visits); the team gets the
-target list as a CSV (name, class, birth date, masked NIK — students bring their KK).
+`sekolah` count too. A school is listed when it has students still to record who are 16+ now
+or turn 17 within SCHOOL_MONTHS (`--months`), any age now; the two columns say which (a
+16-year-old turning 17 soon counts in both). Ranked by the 16+ to record, then the "soon".
+A school visit is an order of kind SEKOLAH planned by staff and scheduled like any order
+(teams, slots, visits); the team gets the target list as a CSV (name, class, birth date,
+masked NIK — students bring their KK).
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ async def schools(db: Database, today: date, months: int) -> list[SchoolCount]:
 async def school_lines(db: Database, today: date, months: int) -> list[str]:
     """`jemput schools`: one line per school."""
     found = await schools(db, today, months)
-    head = f"{'school':<40} {'to record':>9} {'turn 17 ≤' + str(months) + 'mo':>12} {'students':>8}"
-    return [head] + [f"{s.sekolah[:40]:<40} {s.to_record:>9} {s.soon:>12} {s.students:>8}"
+    soon = f"turn 17 ≤{months}mo"
+    head = f"{'school':<40} {'16+ to record':>13} {soon:>13} {'students':>8}"
+    return [head] + [f"{s.sekolah[:40]:<40} {s.to_record:>13} {s.soon:>13} {s.students:>8}"
                      for s in found] if found else ["no students to record"]  # fmt: skip
 
 
