@@ -60,6 +60,7 @@ async def test_login_sets_a_strict_http_only_cookie_and_opens_ringkasan(team_off
         cookie = done.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie and "path=/konsol" in cookie
         assert "secure" not in cookie  # plain http here; CONSOLE_URL https:// adds it
+        assert "max-age" not in cookie and "expires" not in cookie  # ends with the browser
         page = await client.get("/konsol/")
         assert page.status_code == 200 and t("id", "k_tab_ringkasan") in page.text
         assert page.headers["cache-control"] == "no-store"

@@ -319,6 +319,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tim ditambahkan.",
         "en": "Team added.",
     },
+    "k_note_team_changed": {
+        "id": "Alat rekam tim diperbarui.",
+        "en": "The team's kits were updated.",
+    },
+    "k_save": {
+        "id": "Simpan",
+        "en": "Save",
+    },
     "k_note_team_taken": {
         "id": "Nama tim sudah dipakai.",
         "en": "That team name is taken.",

@@ -115,6 +115,7 @@ def build_console(office: Office, **options: Any) -> Starlette:
         Route("/tim", planning.teams_page, methods=["GET"]),
         Route("/tim/tambah", planning.add_team, methods=["POST"]),
         Route("/tim/hapus", planning.remove_team, methods=["POST"]),
+        Route("/tim/{team_id:int}/kit", planning.set_kits, methods=["POST"]),
         Route("/tim/tutup", planning.close_day, methods=["POST"]),
         Route("/pengurus", people.officials_page, methods=["GET"]),
         Route("/pengurus/{official_id:int}", people.decide, methods=["POST"]),
