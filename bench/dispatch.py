@@ -351,7 +351,8 @@ async def round_once(tree: Path, workdir: Path, size: int, measure: int) -> str:
     job = _job_started(workdir / "round.log") - (time.time() - time.monotonic())
     return (
         f"{len(sends)} sent, first-to-last {span:.2f} s = {(len(sends) - 1) / span:.2f} msg/s"
-        f" = {share:.1%} of 30/s; 429s {api.limited} ({api.limited / max(1, len(sends)):.2%});"
+        f" = {share:.1%} of 30/s; 429s {api.limited} ({api.limited / max(1, len(sends)):.2%}"
+        f"{''.join(f', {k}' for k in api.limited_by)});"
         f" first send {sends[0] - job:.2f} s after the summons job started"
     )
 
