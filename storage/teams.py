@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 from bot.core.capacity import TeamCapacity
 from bot.core.clock import iso
 from storage import audit
-from storage.db import Database
+from storage.db import INTEGRITY_ERRORS, Database
 
 
 class Team(BaseModel):
@@ -96,7 +95,7 @@ async def add_team(
                 " VALUES (?, ?, ?, ?, ?)",
                 (name, kits, per_kit, vehicle, iso(now)),
             )
-        except sqlite3.IntegrityError:
+        except INTEGRITY_ERRORS:
             raise TeamNameTaken(name) from None
         team_id = int(cur.lastrowid or 0)
         await conn.executemany(
