@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from bot.app import App
 from bot.core.messages import Verb, payload
@@ -29,6 +30,8 @@ from tests.order_support import (
     outbox_rows,
     saved_order,
 )
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 STRANGER = "5555"
 
