@@ -239,7 +239,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
         await api.stop()
     print(f"load: {Path('/proc/loadavg').read_text().strip()}  (cpus: {os.cpu_count()})")
     print(f"Ringkasan cold (counts {args.residents:,} residents): {cold:.0f} ms;"
-          f" chart cold: {chart:.0f} ms (both cached a minute after)")  # fmt: skip
+          f" chart cold: {chart:.0f} ms (then cached)")  # fmt: skip
     for name, *_ in pages:
         print(line(name, samples[name]))
     print(f"Ringkasan a minute later: {stale:.1f} ms (old figures shown, counted again in the"

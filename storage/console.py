@@ -42,6 +42,15 @@ async def add_link(
         )
 
 
+async def link_open(db: Database, token_hash: str, now: datetime) -> bool:
+    """True when the link is unused and unexpired (reads only: the login form's first look)."""
+    row = await db.fetchone(
+        "SELECT 1 FROM console_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (token_hash, iso(now)),
+    )
+    return row is not None
+
+
 async def use_link(db: Database, token_hash: str, now: datetime) -> tuple[str, str] | None:
     """Mark an unused, unexpired link used; (user id, language), or None when it is unknown,
     used or expired."""

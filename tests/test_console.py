@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from bot.app import App
 from bot.core.messages import Verb, payload
@@ -29,6 +30,8 @@ from tests.order_support import (
     outbox_rows,
     saved_order,
 )
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 STRANGER = "5555"
 
@@ -93,6 +96,9 @@ async def test_used_altered_and_expired_links_are_refused(
         assert (await client.post("/konsol/masuk", data={"t": token})).status_code == 303
         replay = await client.post("/konsol/masuk", data={"t": token})
         assert replay.status_code == 403 and t("id", "k_link_bad") in replay.text
+        shown = await client.get(f"/konsol/masuk?t={token}")  # refused before any button
+        assert shown.status_code == 403 and 'id="login"' not in shown.text
+        assert (await client.get(f"/konsol/masuk?t={altered}")).status_code == 403
         late = await login_token(team_office, ADMIN)
         clock.travel(timedelta(minutes=10, seconds=1))
         assert (await client.post("/konsol/masuk", data={"t": late})).status_code == 403

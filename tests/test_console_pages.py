@@ -21,6 +21,8 @@ from tests.conftest import FrozenClock
 from tests.console_support import console_client, csrf_of, log_in
 from tests.order_support import ADMIN, TUE, saved_order
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 PAGES = ["/", "/grafik.png", "/pesanan", "/pesanan/1", "/jadwal", "/tim", "/pengurus", "/warga",
          "/impor", "/outbox", "/audit", "/impor/catatan/x"]  # fmt: skip
 FORMS = ["/keluar", "/pesanan/1/jadwal", "/pesanan/1/tolak", "/tim/tambah", "/tim/hapus",
@@ -170,7 +172,7 @@ async def test_resident_lookup_is_audited_with_the_nik_masked(
 
 
 async def test_kit_upload_changes_coverage_and_offers_the_notes(
-    team_office: App, residents: dict[str, Resident]
+    team_office: App, residents: dict[str, Resident], engine: str
 ) -> None:
     budi = residents["BELUM_REKAM"]
     kit = f"{KIT_HEADER}\n{budi.nik},2026-11-27,KIT-07,\n1234,2026-11-27,KIT-07,\n".encode()
@@ -183,6 +185,9 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
         done = await client.post(
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "recordings"}, files=files
         )
+        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
+            assert done.status_code == 200 and "SQLite" in done.text
+            return
         assert done.status_code == 200 and 'id="import-result"' in done.text
         link = re.search(r'href="(/konsol/impor/catatan/[^"]+)"', done.text)
         assert link is not None
@@ -201,7 +206,7 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
     assert entry.actor == f"console:{ADMIN}"
 
 
-async def test_residents_upload_runs_the_residents_import(team_office: App) -> None:
+async def test_residents_upload_runs_the_residents_import(team_office: App, engine: str) -> None:
     header = (
         "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,alamat,rt,rw,kelurahan,kecamatan,status_ektp"
     )
@@ -216,6 +221,9 @@ async def test_residents_upload_runs_the_residents_import(team_office: App) -> N
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "residents"},
             files={"berkas": ("warga.csv", data, "text/csv")},
         )  # fmt: skip
+        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
+            assert done.status_code == 200 and "SQLite" in done.text
+            return
         assert done.status_code == 200 and "inserted 1" in done.text, done.text[-600:]
         assert 'id="notes-link"' in done.text  # the rejected row
     wati = await _one(team_office, "SELECT nama FROM residents WHERE nik = '1971016502900001'")

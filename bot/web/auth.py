@@ -135,10 +135,14 @@ def staff_page(handler: Page) -> Endpoint:
 
 
 async def login_form(request: Request) -> Response:
-    """GET /masuk?t=…: a button that spends the link (robots that preview links only GET)."""
+    """GET /masuk?t=…: a button that spends the link (robots that preview links only GET);
+    a used, expired or unknown link is refused at once."""
     token = request.query_params.get("t", "")
     if not token:
         return plain_page(request, "refused.html", 400, "k_link_bad")
+    office = request.app.state.console.office
+    if not await console.link_open(office.db, token_hash(token), office.clock.now()):
+        return plain_page(request, "refused.html", 403, "k_link_bad")
     return plain_page(request, "login.html", 200, token=token)
 
 
