@@ -171,19 +171,25 @@ async def scenario(tree: Path, workdir: Path, name: str, args: argparse.Namespac
             db = fresh_db(workdir, "idle", 1)
             run = with_bot(tree, db, fake, workdir / "bot.log", lambda: _idle(fake, args))
             latencies = await run
-            return f"{figures(latencies)}  429s {fake.limited}"
+            return f"{figures(latencies)}  429s {fake.limited} {_why(fake)}"
         if name == "round":
             db = fresh_db(workdir, "round", args.round)
             run = with_bot(tree, db, fake, workdir / "bot.log", lambda: _round(fake, args))
             latencies, rate = await run
-            return f"{figures(latencies)}  429s {fake.limited}  round {rate:.1f} msg/s"
+            return f"{figures(latencies)}  429s {fake.limited} {_why(fake)} round {rate:.1f} msg/s"
         db = fresh_db(workdir, "flood", 1)
         out = await with_bot(
             tree, db, fake, workdir / "bot.log", lambda: _flood(fake, args.seconds)
         )
-        return f"{figures(out['others'])}  429s {fake.limited}  flooder got {out['flooder']}"
+        flooder = f"flooder got {out['flooder']}"
+        return f"{figures(out['others'])}  429s {fake.limited} {_why(fake)} {flooder}"
     finally:
         await fake.stop()
+
+
+def _why(fake: TimedFake) -> str:
+    """Which limits answered 429 ('' when none did)."""
+    return ",".join(f"{k} {v}" for k, v in fake.limited_by.items())
 
 
 async def _idle(fake: TimedFake, args: argparse.Namespace) -> list[float]:
@@ -220,9 +226,10 @@ async def main_async(args: argparse.Namespace) -> None:
     }
     for name in args.scenarios:
         print(f"{name} ({targets[name]}):")
-        for label, tree in trees:
-            line = await scenario(tree, workdir, name, args)
-            print(f"  {label:8s} {line}", flush=True)
+        for _ in range(args.repeat):
+            for label, tree in trees:
+                line = await scenario(tree, workdir, name, args)
+                print(f"  {label:8s} {line}", flush=True)
     print(f"load after: {os.getloadavg()[0]:.2f}")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -236,6 +243,7 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=900, help="summons in the round")
     parser.add_argument("--seconds", type=float, default=20.0, help="flood scenario length")
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp dir)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each scenario per tree")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -55,6 +55,9 @@ class RecordingPacer:
     def penalize(self, retry_after: float) -> None:
         self.penalties.append(retry_after)
 
+    def departing(self, chat_id: str) -> None:
+        """Nothing to count."""
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:

@@ -344,6 +344,7 @@ class TelegramChannel:
         """One message to a user who is chatting: pace, retry 429s and network trouble."""
         for attempt in range(1, SEND_ATTEMPTS + 1):
             await self.pacer.acquire(chat_id, interactive=True, is_group=is_group)
+            self.pacer.departing(chat_id)  # counted when it leaves (the loop may be busy)
             try:
                 await self._post(chat_id, out)
                 self.telemetry.sent(CHANNEL.value, "reply")
