@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
     from bot.channels.whatsapp import WhatsAppChannel
     from bot.core.ports import Pacer, Sender
+    from bot.outreach.cluster import Membership
     from bot.outreach.jobs import Outreach
     from bot.outreach.pacing import RatePacer
     from handlers.router import Conversation, Router
@@ -97,7 +98,7 @@ class App:
 async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     """Open the database (migrating it) and build the conversation core."""
     clock = clock or Clock(settings.timezone)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database)
     try:
         if settings.regions_file is not None and await areas.count_areas(db) == 0:
             await load_areas(db, settings.regions_file, settings.city_code)
@@ -179,9 +180,12 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
     """The channels, their dispatchers, the scheduler and the web server (always: health)."""
     from bot.channels import webserver
     from bot.office.desk import Office
+    from bot.outreach.cluster import Membership, lead
     from bot.web.app import mount_console
 
     s, channels = app.settings, build_channels(app)
+    member = Membership(app.db, s.worker_ttl_s, s.worker_beat_s)  # several workers: #10
+    await member.join()
     tasks: dict[str, asyncio.Task[None]] = {}
     tg_webhook = channels.telegram if s.telegram_webhook_url else None
     deps = webserver.WebDeps(
@@ -203,11 +207,13 @@ async def run_channels(app: App, stop: asyncio.Event) -> None:
         async with asyncio.TaskGroup() as group:
             if setup is not None:
                 group.create_task(_awaited(setup()))  # setWebhook, once we listen
-            if channels.telegram is not None and tg_webhook is None:
-                tasks["telegram"] = group.create_task(channels.telegram.run(stop))
+            tasks["worker"] = group.create_task(member.run(stop))
+            if channels.telegram is not None and tg_webhook is None:  # one poller per token
+                poll = lead(member, _poll_lease(s), stop, channels.telegram.run)
+                tasks["telegram"] = group.create_task(poll)
             if channels.whatsapp is not None:
                 tasks["whatsapp"] = group.create_task(channels.whatsapp.run(stop))
-            outreach_run = run_outreach(app, channels.senders, channels.pacers, stop)
+            outreach_run = run_outreach(app, channels.senders, channels.pacers, stop, member)
             tasks["outreach"] = group.create_task(outreach_run)
     except* ConfigError as errors:  # one clear line, not an exception group
         raise errors.exceptions[0] from None
@@ -221,10 +227,26 @@ async def _awaited(step: Awaitable[None]) -> None:
     await step
 
 
+def _poll_lease(settings: Settings) -> str:
+    """The lease of the getUpdates poller: one per bot token (a digest, never the token)."""
+    import hashlib
+
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    return f"poll:telegram:{hashlib.sha256(token.encode()).hexdigest()[:12]}"
+
+
 async def run_outreach(
-    app: App, senders: Sequence[Sender], pacers: Mapping[str, Pacer], stop: asyncio.Event
+    app: App,
+    senders: Sequence[Sender],
+    pacers: Mapping[str, Pacer],
+    stop: asyncio.Event,
+    member: Membership | None = None,
 ) -> None:
-    """One dispatcher task per channel plus the process's scheduler, until `stop` is set."""
+    """One dispatcher task per channel plus the process's scheduler, until `stop` is set.
+
+    With `member` (several workers), each dispatcher sends only while its worker holds the
+    channel's `send:<channel>` lease (bot.outreach.cluster)."""
+    from bot.outreach.cluster import lead
     from bot.outreach.dispatcher import Dispatcher
     from bot.outreach.scheduler import JobRunner, new_scheduler
 
@@ -237,6 +259,7 @@ async def run_outreach(
             app.clock,
             jobs.window,
             telemetry=app.telemetry,
+            worker=member.id if member else None,
         )
         for sender in senders
     ]
@@ -253,7 +276,11 @@ async def run_outreach(
     try:
         async with asyncio.TaskGroup() as group:
             for dispatcher in dispatchers:
-                group.create_task(dispatcher.run(stop))
+                if member is None:
+                    group.create_task(dispatcher.run(stop))
+                else:
+                    send = lead(member, f"send:{dispatcher.channel}", stop, dispatcher.run)
+                    group.create_task(send)
     finally:
         scheduler.pause()  # no new runs; the running ones finish before the database closes
         await runner.drain(JOB_DRAIN_S)

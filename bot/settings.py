@@ -54,6 +54,12 @@ class Settings(BaseSettings):
 
     # Storage and locale
     database_path: Path = Path("data/jemput.sqlite3")
+    # PostgreSQL instead of the SQLite file (see README "Scaling out"): postgresql://user:pw@host/db
+    database_url: SecretStr | None = None
+    # Several `jemput run` workers on one database: heartbeat interval and how long a silent
+    # worker counts as alive (its leases and in-flight rows are taken over after that).
+    worker_beat_s: float = Field(default=2.0, gt=0)
+    worker_ttl_s: float = Field(default=6.0, gt=0)
     timezone: str = "Asia/Jakarta"
     default_language: str = "id"
     regions_file: Path | None = None
@@ -181,6 +187,19 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value().strip() if value is not None else ""
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("a PostgreSQL URL: postgresql://user:password@host:5432/name")
+        return SecretStr(url) if url else None
+
+    @property
+    def database(self) -> Path | str:
+        """Where the data is: the DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
 
     @property
     def backup_folder(self) -> Path:

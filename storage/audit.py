@@ -6,11 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.clock import iso
-from storage.db import Database
+from storage.db import Database, Tx
 
 
 class AuditEntry(BaseModel):
@@ -23,9 +22,7 @@ class AuditEntry(BaseModel):
     detail: str
 
 
-async def add(
-    conn: aiosqlite.Connection, now: datetime, actor: str, action: str, detail: dict[str, Any]
-) -> None:
+async def add(conn: Tx, now: datetime, actor: str, action: str, detail: dict[str, Any]) -> None:
     """Write one row inside the caller's transaction."""
     await conn.execute(
         "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",

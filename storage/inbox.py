@@ -8,13 +8,14 @@ failed, with the error noted, so one bad update never blocks the rest. Rows are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel
 
 from bot.core.clock import iso
 from storage.db import Database
+from storage.workers import acquire_in, release
 
 #: Arrival order; numeric ids (Telegram) sort numerically within one arrival time.
 _ORDER = "received_at, length(update_id), update_id"
@@ -111,3 +112,18 @@ async def last_numeric_id(db: Database, channel: str) -> int | None:
         "SELECT max(CAST(update_id AS INTEGER)) FROM inbox WHERE channel = ?", (channel,)
     )
     return int(row[0]) if row and row[0] is not None else None
+
+
+async def claim_chats(db: Database, channel: str, chats: Iterable[str], ttl_s: float) -> set[str]:
+    """The chats (of these) this worker now holds: free ones, expired ones and its own."""
+    mine: set[str] = set()
+    async with db.write() as tx:
+        for chat_id in sorted(chats):
+            if await acquire_in(tx, f"inbox:{channel}:{chat_id}", ttl_s):
+                mine.add(chat_id)
+    return mine
+
+
+async def release_chat(db: Database, channel: str, chat_id: str) -> None:
+    """Done with a chat's rows for now: any worker may take it next."""
+    await release(db, [f"inbox:{channel}:{chat_id}"])

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.core.clock import iso
 from storage.db import Database
+from storage.workers import wall_now, worker_id
 
 
 class JobRun(BaseModel):
@@ -26,19 +27,23 @@ async def claim_job_run(
     db: Database, name: str, slot: str, now: datetime, *, take_over: bool
 ) -> int | None:
     """Claim a job's slot; None when it already ran (or runs). `take_over` re-runs an
-    unfinished slot (its process died: used when catching up on start)."""
+    unfinished slot whose worker died (used when catching up on start): never one that another
+    live worker is running (`storage.workers`)."""
     conflict = (
-        "DO UPDATE SET started_at = excluded.started_at, error = 'taken over'"
-        " WHERE job_runs.finished_at IS NULL"
+        "DO UPDATE SET started_at = excluded.started_at, worker = excluded.worker,"
+        " error = 'taken over' WHERE job_runs.finished_at IS NULL AND NOT EXISTS (SELECT 1"
+        " FROM workers w WHERE w.id = job_runs.worker AND w.id <> excluded.worker"
+        " AND w.expires_at >= ?)"
         if take_over
         else "DO NOTHING"
     )
+    params = (name, slot, iso(now), worker_id(), *((iso(wall_now()),) if take_over else ()))
     async with (
         db.write() as conn,
         conn.execute(
-            "INSERT INTO job_runs (name, slot, started_at) VALUES (?, ?, ?)"
+            "INSERT INTO job_runs (name, slot, started_at, worker) VALUES (?, ?, ?, ?)"
             f" ON CONFLICT (name, slot) {conflict} RETURNING id",
-            (name, slot, iso(now)),
+            params,
         ) as cur,
     ):
         row = await cur.fetchone()

@@ -64,8 +64,10 @@ def redact_url(url: str) -> str:
     return _PASSWORD.sub(r"\g<head>***", url)
 
 
-def database_label(path: Path, url: str | None = None) -> str:
+def database_label(path: Path | str, url: str | None = None) -> str:
     """What the operator sees: the URL without its password, else the SQLite file."""
+    if isinstance(path, str):
+        url = path
     return redact_url(url) if url else f"sqlite:{path}"
 
 

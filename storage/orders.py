@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel, Field
 
 from bot.core.capacity import Slot
@@ -22,7 +21,7 @@ from bot.core.orders import (
     visit_move,
 )
 from storage import audit
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.flow import sources
 
 
@@ -94,10 +93,10 @@ def format_code(year: int, number: int) -> str:
     return f"JB-{year}-{number:04d}"
 
 
-async def _next_code(conn: aiosqlite.Connection, year: int) -> str:
+async def _next_code(conn: Tx, year: int) -> str:
     await conn.execute(
         "INSERT INTO order_codes (year, last) VALUES (?, 1)"
-        " ON CONFLICT (year) DO UPDATE SET last = last + 1",
+        " ON CONFLICT (year) DO UPDATE SET last = order_codes.last + 1",
         (year,),
     )
     async with conn.execute("SELECT last FROM order_codes WHERE year = ?", (year,)) as cur:
@@ -135,20 +134,33 @@ async def create_order(db: Database, draft: OrderDraft, now: datetime, year: int
 
 
 async def _complete(db: Database, rows: list[Any]) -> list[Order]:
-    orders: list[Order] = []
-    for row in rows:
-        data = dict(row)
-        days = await db.fetchall(
-            "SELECT day FROM order_dates WHERE order_id = ? ORDER BY day", (data["id"],)
-        )
-        people = await db.fetchall(
-            "SELECT nik, reason FROM order_people WHERE order_id = ? ORDER BY rowid",
-            (data["id"],),
-        )
-        data["dates"] = [r["day"] for r in days]
-        data["people"] = [dict(p) for p in people]
-        orders.append(Order.model_validate(data))
-    return orders
+    """The orders of these rows with their dates and people (two queries per 500 orders)."""
+    found = [dict(row) for row in rows]
+    days: dict[int, list[str]] = {}
+    people: dict[int, list[dict[str, Any]]] = {}
+    for start in range(0, len(found), _BATCH):
+        ids = [data["id"] for data in found[start : start + _BATCH]]
+        marks = ", ".join("?" * len(ids))
+        for r in await db.fetchall(
+            f"SELECT order_id, day FROM order_dates WHERE order_id IN ({marks})"
+            " ORDER BY order_id, day",
+            ids,
+        ):
+            days.setdefault(r["order_id"], []).append(r["day"])
+        for r in await db.fetchall(
+            f"SELECT order_id, nik, reason FROM order_people WHERE order_id IN ({marks})"
+            " ORDER BY order_id, rowid",
+            ids,
+        ):
+            people.setdefault(r["order_id"], []).append({"nik": r["nik"], "reason": r["reason"]})
+    return [
+        Order.model_validate({**data, "dates": days.get(data["id"], []),
+                              "people": people.get(data["id"], [])})
+        for data in found
+    ]  # fmt: skip
+
+
+_BATCH = 500
 
 
 async def get_order(db: Database, order_id: int) -> Order | None:
@@ -195,9 +207,7 @@ async def claim(db: Database, order_id: int, user_id: str, name: str, now: datet
         return await claim_in(conn, order_id, (user_id, name), now)
 
 
-async def claim_in(
-    conn: aiosqlite.Connection, order_id: int, staff: tuple[str, str], now: datetime
-) -> Attempt:
+async def claim_in(conn: Tx, order_id: int, staff: tuple[str, str], now: datetime) -> Attempt:
     """`claim` inside the caller's write transaction; `staff` is (user id, name)."""
     user_id, name = staff
     rule, params = claimable(user_id, now)
@@ -209,7 +219,7 @@ async def claim_in(
     return Attempt.DONE if cur.rowcount else await _why_not(conn, order_id)
 
 
-async def _why_not(conn: aiosqlite.Connection, order_id: int) -> Attempt:
+async def _why_not(conn: Tx, order_id: int) -> Attempt:
     """Why a claim failed: the order is gone, moved on, or someone else holds it."""
     async with conn.execute("SELECT status FROM orders WHERE id = ?", (order_id,)) as cur:
         row = await cur.fetchone()

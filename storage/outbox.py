@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.clock import iso
 from bot.core.messages import Reply
 from bot.core.status import NEEDS_RECORDING
-from storage.db import Database
+from storage.db import Database, Tx
+from storage.dialect import Dialect
 
 
 class State(StrEnum):
@@ -140,9 +140,7 @@ def _rows(messages: Iterable[NewMessage], now: datetime) -> list[tuple[Any, ...]
     ]  # fmt: skip
 
 
-async def enqueue_in(
-    conn: aiosqlite.Connection, messages: Sequence[NewMessage], now: datetime
-) -> int:
+async def enqueue_in(conn: Tx, messages: Sequence[NewMessage], now: datetime) -> int:
     """Enqueue inside the caller's write transaction; returns how many rows were new."""
     if not messages:
         return 0
@@ -156,9 +154,7 @@ async def enqueue(db: Database, messages: Sequence[NewMessage], now: datetime) -
         return await enqueue_in(conn, messages, now)
 
 
-async def store_texts(
-    conn: aiosqlite.Connection, texts: Sequence[tuple[str, str]], now: datetime
-) -> list[int]:
+async def store_texts(conn: Tx, texts: Sequence[tuple[str, str]], now: datetime) -> list[int]:
     """Ids of these (body, buttons JSON) texts, stored if new, inside the caller's transaction."""
     digests = [hashlib.sha256(f"{body}\0{buttons}".encode()).hexdigest() for body, buttons in texts]
     await conn.executemany(
@@ -189,11 +185,13 @@ async def claim(
     several workers (threads or processes) never take the same row.
     """
     stamp = iso(now)
-    async with db.write() as conn:
+    async with db.write(shared=True) as conn:
+        # PostgreSQL: rows another worker is claiming are skipped, not waited for
+        skip = " FOR UPDATE SKIP LOCKED" if conn.dialect is Dialect.POSTGRES else ""
         sql = (
             f"SELECT o.id, {STALE_REASON} AS reason FROM outbox o WHERE o.id IN (SELECT id"
             " FROM outbox INDEXED BY outbox_queue WHERE channel = ? AND state = 'pending'"
-            " AND not_before <= ? AND (outreach = 0 OR ?) ORDER BY priority, id LIMIT ?)"
+            f" AND not_before <= ? AND (outreach = 0 OR ?) ORDER BY priority, id LIMIT ?{skip})"
             " ORDER BY o.priority, o.id"
         )
         async with conn.execute(sql, (channel, stamp, int(window_open), limit)) as cur:
@@ -322,7 +320,7 @@ async def cancel_pending_for_residents(db: Database, niks: Iterable[str], now: d
 
 
 async def cancel_pending_for_chat_in(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, reason: str, stamp: str, *, all_: bool
+    conn: Tx, channel: str, chat_id: str, reason: str, stamp: str, *, all_: bool
 ) -> int:
     """Cancel a chat's pending rows (outreach only unless `all_`), inside a transaction."""
     cur = await conn.execute(
@@ -335,7 +333,7 @@ async def cancel_pending_for_chat_in(
 
 async def retry_dead(db: Database, now: datetime, ids: Sequence[int] | None = None) -> int:
     """Dead rows (all, or these ids) go back to pending with a fresh attempt count."""
-    chosen = "" if ids is None else " AND id IN (SELECT value FROM json_each(?))"
+    chosen = "" if ids is None else " AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))"
     params: tuple[Any, ...] = (iso(now), iso(now))
     if ids is not None:
         params += (_json_list(ids),)

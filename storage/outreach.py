@@ -82,8 +82,9 @@ _PLAN_HOLDS = (
     SELECT a.kecamatan, a.kelurahan, a.rw, a.rt FROM {_AWAITED} AND a.kecamatan <> ''""",
     f"""INSERT OR IGNORE INTO temp.summons_held_schools (sekolah)
     SELECT a.sekolah FROM {_AWAITED} AND a.sekolah <> ''""",
-    f"""INSERT OR IGNORE INTO temp.summons_held_niks (nik)
-    SELECT p.nik FROM order_people p JOIN {_AWAITED} AND a.order_id = p.order_id
+    """INSERT OR IGNORE INTO temp.summons_held_niks (nik)
+    SELECT p.nik FROM order_people p JOIN results_awaited a ON a.order_id = p.order_id
+    WHERE a.day BETWEEN :hold_since AND :today
     UNION
     SELECT st.nik FROM temp.summons_held_schools h
     CROSS JOIN students st ON st.sekolah = h.sekolah""",
@@ -132,7 +133,7 @@ WHERE r.nik >= :lo AND r.nik < :hi
 """
 _PLAN_LEDGER = """
 INSERT INTO summons (nik, n, last_on, last_at)
-SELECT nik, n, :today, :now FROM temp.summons_due WHERE true GROUP BY nik
+SELECT nik, max(n), :today, :now FROM temp.summons_due WHERE true GROUP BY nik
 ON CONFLICT (nik) DO UPDATE SET n = excluded.n, last_on = excluded.last_on,
     last_at = excluded.last_at
 """
@@ -241,7 +242,7 @@ SELECT kecamatan, kelurahan, day, slot, place FROM (
                               ORDER BY v.day, v.slot, v.id) AS nearest
     FROM visits v JOIN orders o ON o.id = v.order_id
     WHERE v.status = '{VisitStatus.TERJADWAL}' AND v.day >= ? AND o.kind = '{OrderKind.KOLEKTIF}'
-      AND o.kelurahan <> '')
+      AND o.kelurahan <> '') AS ranked
 WHERE nearest = 1 ORDER BY kecamatan, kelurahan
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 from bot.core.capacity import TeamCapacity
 from bot.core.clock import iso
 from storage import audit
-from storage.db import Database
+from storage.db import INTEGRITY_ERRORS, Database
 
 
 class Team(BaseModel):
@@ -96,7 +95,7 @@ async def add_team(
                 " VALUES (?, ?, ?, ?, ?)",
                 (name, kits, per_kit, vehicle, iso(now)),
             )
-        except sqlite3.IntegrityError:
+        except INTEGRITY_ERRORS:
             raise TeamNameTaken(name) from None
         team_id = int(cur.lastrowid or 0)
         await conn.executemany(
@@ -108,6 +107,22 @@ async def add_team(
     team = await get_team(db, team_id)
     assert team is not None
     return team
+
+
+async def set_kits(
+    db: Database, team_id: int, kits: int, per_kit: int, actor: str, now: datetime
+) -> bool:
+    """Change an active team's kits and recordings per kit (audited); False when not active."""
+    async with db.write() as conn:
+        cur = await conn.execute(
+            "UPDATE teams SET kits = ?, per_kit = ? WHERE id = ? AND active = 1",
+            (kits, per_kit, team_id),
+        )
+        if cur.rowcount != 1:
+            return False
+        detail = {"team_id": team_id, "kits": kits, "per_kit": per_kit}
+        await audit.add(conn, now, actor, "team.kits", detail)
+    return True
 
 
 async def is_staff(db: Database, user_id: str | None) -> bool:

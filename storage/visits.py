@@ -3,11 +3,9 @@ and re-planning when a team is removed or a day is closed."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.capacity import Booking, Slot
@@ -24,7 +22,7 @@ from bot.core.orders import (
     visit_move,
 )
 from storage import audit
-from storage.db import Database
+from storage.db import INTEGRITY_ERRORS, Database, Tx
 from storage.flow import LIVE, sources
 from storage.orders import claim_in
 
@@ -111,13 +109,14 @@ async def schedule(
         if claimed is not Attempt.DONE:
             return claimed
         try:
-            await conn.execute(
-                "INSERT INTO visits (order_id, team_id, day, slot, status, scheduled_by,"
-                " scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (order_id, team_id, day.isoformat(), slot.value, VisitStatus.TERJADWAL.value,
-                 user_id, iso(now)),
-            )  # fmt: skip
-        except sqlite3.IntegrityError:
+            async with conn.savepoint():
+                await conn.execute(
+                    "INSERT INTO visits (order_id, team_id, day, slot, status, scheduled_by,"
+                    " scheduled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (order_id, team_id, day.isoformat(), slot.value, VisitStatus.TERJADWAL.value,
+                     user_id, iso(now)),
+                )  # fmt: skip
+        except INTEGRITY_ERRORS:
             return Attempt.FULL
         await conn.execute(
             "UPDATE orders SET status = ?, handler_id = ?, handler_name = ?, handled_at = ?,"
@@ -155,7 +154,7 @@ async def close_visit(
     return True
 
 
-async def _unschedule(conn: aiosqlite.Connection, where: str, params: tuple[Any, ...]) -> list[int]:
+async def _unschedule(conn: Tx, where: str, params: tuple[Any, ...]) -> list[int]:
     """Flag scheduled visits matching `where` for re-planning and put their orders back to BARU."""
     visit, order = visit_move(VisitEvent.REPLAN), order_move(OrderEvent.REPLAN)
     async with conn.execute(

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.core.clock import iso
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.outbox import cancel_pending_for_chat_in
 
 #: Later statuses win; a late 'sent' never downgrades 'read'. 'failed' is final.
@@ -45,7 +44,7 @@ class SentMessage(BaseModel):
 _CONTACT = "chat_id, user_id, wa_id, phone, name"
 
 
-async def _find(conn: aiosqlite.Connection, user_id: str | None, wa_id: str | None) -> str | None:
+async def _find(conn: Tx, user_id: str | None, wa_id: str | None) -> str | None:
     for column, value in (("user_id", user_id), ("wa_id", wa_id)):
         if value:
             async with conn.execute(
@@ -59,7 +58,7 @@ async def _find(conn: aiosqlite.Connection, user_id: str | None, wa_id: str | No
 
 
 async def _upsert_contact(
-    conn: aiosqlite.Connection,
+    conn: Tx,
     user_id: str | None,
     wa_id: str | None,
     phone: str,
@@ -187,7 +186,7 @@ async def apply_status(
 
 
 async def _update_outbox(
-    conn: aiosqlite.Connection, wamid: str, status: str, error_code: int | None, now: datetime
+    conn: Tx, wamid: str, status: str, error_code: int | None, now: datetime
 ) -> None:
     """A failed status notes the error on the outbox row that carried the message."""
     if status != "failed":

@@ -1,8 +1,10 @@
-"""Shared fixtures: settings without the environment, an app on a real SQLite file, chats."""
+"""Shared fixtures: settings without the environment, an app on a real SQLite file (or a real
+PostgreSQL database: modules marked `pytestmark = pytest.mark.engines` run on both), chats."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,15 +17,25 @@ from bot.core.clock import Clock
 from bot.core.messages import Channel, Inbound, Reply, SharedContact
 from bot.settings import Settings
 from storage.residents import Resident
+from tests.pg_cluster import Cluster, find_bin_dir
 
 #: 10:00 WIB on a Saturday: inside the default sending window.
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+PG_BIN = find_bin_dir()
+REQUIRE_PG = os.environ.get("JEMPUT_REQUIRE_PG") == "1"
+ENGINES = ("sqlite", "pg")
+#: The PostgreSQL database of the running test (set by `engine` when it is "pg").
+_CURRENT_PG: dict[str, str] = {}
+
+
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings that ignore the machine's environment and .env file."""
+    """Settings that ignore the machine's environment and .env file (on the test's engine)."""
     values: dict[str, Any] = {"database_path": tmp_path / "jemput.sqlite3"}
+    if "url" in _CURRENT_PG:
+        values["database_url"] = _CURRENT_PG["url"]
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -35,18 +47,90 @@ class FrozenClock(Clock):
         super().__init__(tz, now=lambda: at)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "engines: run the module's tests on SQLite and PostgreSQL")
+    if REQUIRE_PG and PG_BIN is None:
+        raise pytest.UsageError("JEMPUT_REQUIRE_PG=1 but PostgreSQL (initdb, pg_ctl) is missing")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    every = os.environ.get("JEMPUT_ALL_ENGINES") == "1"  # by hand: every app test on both
+    chosen = any("engine" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
+    if (
+        "engine" in metafunc.fixturenames
+        and not chosen
+        and (every or metafunc.definition.get_closest_marker("engines"))
+    ):
+        params = [
+            pytest.param(e, marks=pytest.mark.skip(reason="PostgreSQL not installed"))
+            if e == "pg" and PG_BIN is None
+            else e
+            for e in ENGINES
+        ]
+        metafunc.parametrize("engine", params, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if PG_BIN is None:
+        skipped = [r for r in terminalreporter.stats.get("skipped", []) if "[pg" in r.nodeid]
+        terminalreporter.write_line(
+            f"PostgreSQL not installed: {len(skipped)} PostgreSQL tests skipped"
+            " (install postgresql; JEMPUT_REQUIRE_PG=1 makes them required)"
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for the session, with a migrated template database."""
+    from storage.db import migrate_pg
+
+    assert PG_BIN is not None
+    cluster = Cluster(PG_BIN)
+    cluster.start()
+    try:
+        template = cluster.create_database()
+        migrate_pg(template)
+        cluster.template = template.rsplit("/", 1)[1]
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """ "sqlite" (default) or "pg": with "pg", `make_settings` points at a fresh database."""
+    name = getattr(request, "param", "sqlite")
+    if name != "pg":
+        yield name
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database(template=cluster.template)
+    _CURRENT_PG["url"] = url
+    try:
+        yield name
+    finally:
+        _CURRENT_PG.clear()
+        cluster.drop_database(url)
+
+
+@pytest.fixture
+def database(tmp_path: Path, engine: str) -> Path | str:
+    """Where the test's database is: a SQLite file or a PostgreSQL URL."""
+    return _CURRENT_PG.get("url") or tmp_path / "jemput.sqlite3"
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock()
 
 
 @pytest.fixture
-def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+def settings_factory(tmp_path: Path, engine: str) -> Callable[..., Settings]:
     return lambda **overrides: make_settings(tmp_path, **overrides)
 
 
 @pytest.fixture
-async def app(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+async def app(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
     """An app on a fresh database file with the showcase residents (one per status)."""
     application = await build_app(make_settings(tmp_path), clock)
     await seed_demo(application.db, clock.today(), clock.now(), everyone=False)
@@ -55,7 +139,7 @@ async def app(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
 
 
 @pytest.fixture
-async def office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+async def office(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
     """An app set up like an office: staff group, an admin, head of office, a holiday file."""
     from tests.order_support import office_app
 
@@ -65,7 +149,7 @@ async def office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
 
 
 @pytest.fixture
-async def team_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+async def team_office(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
     """`office` with the team Alpha (member STAFF2)."""
     from tests.order_support import team_app
 

@@ -24,7 +24,8 @@ from tests.order_support import ADMIN, TUE, saved_order
 PAGES = ["/", "/grafik.png", "/pesanan", "/pesanan/1", "/jadwal", "/tim", "/pengurus", "/warga",
          "/impor", "/outbox", "/audit", "/impor/catatan/x"]  # fmt: skip
 FORMS = ["/keluar", "/pesanan/1/jadwal", "/pesanan/1/tolak", "/tim/tambah", "/tim/hapus",
-         "/tim/tutup", "/pengurus/1", "/impor", "/outbox/ulang", "/warga"]  # fmt: skip
+         "/tim/1/kit", "/tim/tutup", "/pengurus/1", "/impor", "/outbox/ulang",
+         "/warga"]  # fmt: skip
 KIT_HEADER = "nik,tanggal_rekam,kit,kode_kunjungan"
 
 
@@ -89,6 +90,15 @@ async def test_teams_add_remove_and_close_a_day(team_office: App, clock: FrozenC
         pick = {"csrf": csrf, "pilihan": f"{TUE.isoformat()}|{beta.id}"}
         await client.post(f"/konsol/pesanan/{order.id}/jadwal", data=pick)
         assert detail.status_code == 200
+        kits = {"csrf": csrf, "kit": "4", "per_kit": "20"}
+        changed = await client.post(f"/konsol/tim/{beta.id}/kit", data=kits)
+        assert "catatan=team_changed" in changed.headers["location"]
+        too_many = await client.post(f"/konsol/tim/{beta.id}/kit", data={**kits, "kit": "51"})
+        assert "catatan=team_invalid" in too_many.headers["location"]
+        nobody = await client.post("/konsol/tim/999/kit", data=kits)
+        assert "catatan=team_missing" in nobody.headers["location"]
+        resized = await teams.get_team(team_office.db, beta.id)
+        assert resized is not None and resized.per_slot == 80
         gone = await client.post("/konsol/tim/hapus", data={"csrf": csrf, "nama": "Beta"})
         assert (
             "catatan=team_removed" in gone.headers["location"]
@@ -106,7 +116,7 @@ async def test_teams_add_remove_and_close_a_day(team_office: App, clock: FrozenC
         page = await client.get("/konsol/tim")
         assert t("id", "k_note_day_closed") not in page.text  # notes only after a form
     assert await teams.closed_days(team_office.db, date(2026, 12, 3), date(2026, 12, 3))
-    for action in ("team.add", "team.remove", "day.close", "order.schedule"):
+    for action in ("team.add", "team.kits", "team.remove", "day.close", "order.schedule"):
         entries = await audit.latest(team_office.db, action=action)
         assert [e.actor for e in entries][:1] == [f"console:{ADMIN}"], action
 
@@ -180,6 +190,8 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
         assert notes.status_code == 200 and "attachment" in notes.headers["content-disposition"]
         after = await client.get("/konsol/")
         assert _figure(after, "recorded") == recorded + 1
+        assert '<td data-value="0">+0</td>' in before.text
+        assert after.text.count('<td data-value="1">+1</td>') == 2  # its kecamatan, kelurahan
         wrong = await client.post(
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "recordings"},
             files={"berkas": ("kit.exe", b"x", "application/octet-stream")},

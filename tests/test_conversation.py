@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.messages import ButtonKind
 from storage import chats
 from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
+
+pytestmark = pytest.mark.engines
 
 
 async def test_start_greets_in_indonesian_with_menu(chat: ChatDriver) -> None:

@@ -25,6 +25,8 @@ from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.outreach_support import RecordingSender, execute, link_chat, outreach_for, rows
 
+pytestmark = pytest.mark.engines
+
 
 def dispatcher(
     app: App, sender: RecordingSender, pacer: Pacer | None = None, **kw: object
@@ -202,7 +204,7 @@ async def test_resident_who_records_or_opts_out_before_the_send_gets_nothing(
 
 async def test_rows_from_another_process_are_picked_up_by_polling(app: App) -> None:
     sender = RecordingSender()
-    other = await Database.open(app.db.path)
+    other = await Database.open(app.settings.database)
     try:
         async with running(dispatcher(app, sender)):
             await asyncio.sleep(0.1)

@@ -11,14 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.app import App
 from bot.channels.webserver import WebDeps, build_web_app
 from bot.core.telemetry import Telemetry
 from bot.outreach.scheduler import JobRunner
+from storage.db import Database
 from storage.residents import Resident
 from tests.fakes.bot_api import FakeBotApi
 from tests.outreach_support import link_chat, outreach_for
+
+pytestmark = pytest.mark.engines
 
 
 def free_port() -> int:
@@ -113,8 +117,9 @@ async def test_healthz_reports_queues_jobs_and_a_dead_database(
         await app.db.close()
         code, body = await health(http)
         assert code == 503 and body["db"] is False
-        assert body["problems"] == ["database: ValueError"]
-    app.db = await type(app.db).open(app.db.path)  # the fixture closes it again
+        closed = "PoolClosed" if app.settings.database_url else "ValueError"
+        assert body["problems"] == [f"database: {closed}"]
+    app.db = await Database.open(app.settings.database)  # the fixture closes it again
 
 
 async def test_metrics_count_sends_failures_429s_backlog_and_job_durations(app: App) -> None:

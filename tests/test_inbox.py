@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from storage import inbox
 from storage.inbox import InboxItem
+
+pytestmark = pytest.mark.engines
 
 
 def item(update_id: str, chat_id: str = "1") -> InboxItem:

@@ -7,6 +7,8 @@ import asyncio
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.core.orders import Attempt, OfficialStatus, OrderStatus, Tallies, VisitStatus
@@ -35,6 +37,8 @@ from tests.order_support import (
     payloads,
     saved_order,
 )
+
+pytestmark = pytest.mark.engines
 
 ANI = Staff(user_id=ADMIN, name="Ani", channel="console")
 SARI = Staff(user_id=STAFF2, name="Sari")

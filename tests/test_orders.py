@@ -26,6 +26,8 @@ from tests.order_support import (
     saved_order,
 )
 
+pytestmark = pytest.mark.engines
+
 
 async def to_calendar(chat: ChatDriver, kind: str = "KOLEKTIF") -> None:
     await chat.say("/pesan")

@@ -23,7 +23,10 @@ from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi
 from tests.order_support import ADMIN, STAFF2, office_app
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*`retry_after`:DeprecationWarning")
+pytestmark = [
+    pytest.mark.engines,
+    pytest.mark.filterwarnings("ignore:.*`retry_after`:DeprecationWarning"),
+]
 
 TOKEN = "123:TEST"
 GROUP, OFFICIAL = -1001, 2001

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.messages import Reply
 from bot.outreach.jobs import outbox_report_text
@@ -14,6 +16,8 @@ from storage.outbox import NewMessage
 from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.outreach_support import execute, link_chat, rows
+
+pytestmark = pytest.mark.engines
 
 LEASE = timedelta(minutes=5)
 
@@ -58,7 +62,7 @@ async def test_two_workers_on_two_connections_never_share_a_row(
     app: App, clock: FrozenClock
 ) -> None:
     await outbox.enqueue(app.db, [message(str(i), "k") for i in range(300)], clock.now())
-    other = await Database.open(app.db.path)
+    other = await Database.open(app.settings.database)
     taken: dict[str, list[int]] = {"a": [], "b": []}
 
     async def worker(db: Database, name: str) -> None:

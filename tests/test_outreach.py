@@ -32,6 +32,8 @@ from tests.outreach_support import (
     unrecorded_adults,
 )
 
+pytestmark = pytest.mark.engines
+
 NOT_WANTED = ("SUDAH_REKAM", "PRR", "DICETAK", "DIAMBIL", "DUPLIKAT")
 
 
@@ -121,7 +123,7 @@ async def test_round_run_twice_in_a_row_and_concurrently_enqueues_once(
 async def test_two_processes_planning_at_once_enqueue_once(
     app: App, linked: dict[str, str], tmp_path: Path
 ) -> None:
-    other = await Database.open(app.db.path)
+    other = await Database.open(app.settings.database)
     try:
         twin = outreach_for(app)
         twin.db = other

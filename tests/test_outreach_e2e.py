@@ -33,7 +33,10 @@ from tests.outreach_support import (
     unrecorded_adults,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*`retry_after`:DeprecationWarning")
+pytestmark = [
+    pytest.mark.engines,
+    pytest.mark.filterwarnings("ignore:.*`retry_after`:DeprecationWarning"),
+]
 
 TOKEN = "123:TEST"
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,6 +20,8 @@ from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.outreach_support import link_chat, outreach_for, rows
 
+pytestmark = pytest.mark.engines
+
 
 def runner(app: App, **settings: object) -> JobRunner:
     return JobRunner(outreach_for(app, **settings))
@@ -164,7 +166,9 @@ async def test_a_failing_job_exits_1_with_one_line(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("storage.outreach.fire_triggers", broken)
-    code = await asyncio.to_thread(main, ["jobs", "run", "triggers", "--db", str(app.db.path)])
+    code = await asyncio.to_thread(
+        main, ["jobs", "run", "triggers", "--db", str(app.settings.database)]
+    )
     assert code == 1
     line = t("id", "cli_job_failed", name="triggers", reason="RuntimeError: disk on fire")
     assert capsys.readouterr().out.strip() == line

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.clock import iso
 from storage.import_runs import NOT_AWAITING_RESULTS, hold_since
@@ -11,6 +13,8 @@ from storage.outreach import _HOLD_TABLES, _NOT_HELD, _PLAN_HOLDS
 from storage.residents import add_residents
 from tests.conftest import FrozenClock
 from tests.outreach_support import execute, unrecorded_adults
+
+pytestmark = pytest.mark.engines
 
 #: (kecamatan, kelurahan, rw, rt, sekolah) of each test resident, by a short name.
 PEOPLE = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from bot.app import App
 from bot.core.capacity import Slot
 from bot.core.nik import mask
@@ -17,6 +19,8 @@ from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.order_support import ADMIN, add_team, home_person
 from tests.outreach_support import execute, link_chat, outreach_for, rows
+
+pytestmark = pytest.mark.engines
 
 TUE, WED, THU = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
 VISIT_LINE = (

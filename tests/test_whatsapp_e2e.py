@@ -45,6 +45,8 @@ from tests.fakes.whatsapp_webhooks import (
 )
 from tests.order_support import add_team
 
+pytestmark = pytest.mark.engines
+
 SIG = "x-hub-signature-256"
 
 
@@ -277,7 +279,7 @@ async def test_jemput_run_serves_webhooks_and_stops_cleanly(
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             health = await _wait_healthy(http)
-            expected = {"whatsapp": True, "outreach": True}
+            expected = {"worker": True, "whatsapp": True, "outreach": True}
             assert health["tasks"] == ({"telegram": True} | expected if with_telegram else expected)
             raw = json.dumps(text_body("wamid.run1", "/bantuan")).encode()
             forged = await http.post("/webhooks/whatsapp", content=raw, headers={SIG: "sha256=0"})

@@ -108,7 +108,7 @@ class Health:
     async def report(self) -> tuple[dict[str, Any], list[str]]:
         """The /healthz body and its problems (none: healthy)."""
         now = self.clock.now()
-        label = database_label(self.settings.database_path)
+        label = database_label(self.settings.database)
         body: dict[str, Any] = {"database": label, "db": False, "tasks": self.tasks()}
         body["channels"] = self.channels(now)
         problems = [] if self.ready() else ["starting"]

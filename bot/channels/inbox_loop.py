@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 
 from bot.core.clock import Clock
 from storage import inbox
-from storage.db import Database
+from storage.db import DB_ERRORS, Database
 from storage.inbox import InboxItem
 
-STOP_WAIT_S = 5.0  # on stop, lanes get this long to finish the row in hand
+#: How long a worker holds a chat it is handling before another may take it (it died).
+CHAT_LEASE_S = 60.0
+#: A chat another worker holds is looked at again after this long.
+CLAIM_RETRY_S = 2.0
+STOP_WAIT_S = 1.0  # on stop, lanes get this long to finish the row in hand
 SKIPPED = "skipped: over the chat's backlog"
 
 Handle = Callable[[InboxItem], Awaitable[None]]
@@ -57,7 +62,6 @@ class ChatLanes:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._failure: BaseException | None = None
-        self._closing = False
         self.skipped = 0  # rows skipped over a backlog, since start
 
     @property
@@ -67,8 +71,6 @@ class ChatLanes:
 
     def feed(self, chat_ids: Iterable[str]) -> None:
         """These chats have new rows: start their lanes (or tell running ones to look again)."""
-        if self._closing:
-            return
         for chat_id in chat_ids:
             if chat_id in self._lanes:
                 self._again.add(chat_id)
@@ -93,9 +95,7 @@ class ChatLanes:
         self.check()
 
     async def close(self, wait: float = STOP_WAIT_S) -> None:
-        """Lanes finish the row in hand and stop (cancelled after `wait` s); the rows they did
-        not handle stay pending for the next start."""
-        self._closing = True
+        """Give lanes `wait` s to finish, then cancel them (their rows stay pending)."""
         if self._lanes:
             await asyncio.wait(set(self._lanes.values()), timeout=wait)
         for task in list(self._lanes.values()):
@@ -104,10 +104,21 @@ class ChatLanes:
                 await task
 
     async def _lane(self, chat_id: str) -> None:
-        """Handle the chat's pending rows until it has none (one notice per flood)."""
-        noticed = False
+        """Handle the chat's pending rows until it has none (one notice per flood).
+
+        Several workers: the lane first takes the chat's lease; while another worker holds it,
+        that worker handles the chat's rows (they are in the shared inbox) and this lane ends."""
+        noticed = held = False
         try:
-            while not self._closing:
+            if not await inbox.claim_chats(self.db, self.channel, {chat_id}, CHAT_LEASE_S):
+                # its holder may be ending its lane just now: look again (rows never wait long)
+                asyncio.get_running_loop().call_later(CLAIM_RETRY_S, self.feed, [chat_id])
+                return
+            held, renewed = True, time.monotonic()
+            while True:
+                if time.monotonic() - renewed > CHAT_LEASE_S / 2:  # a long lane keeps its chat
+                    await inbox.claim_chats(self.db, self.channel, {chat_id}, CHAT_LEASE_S)
+                    renewed = time.monotonic()
                 self._again.discard(chat_id)
                 rows = await inbox.pending_for_chat(
                     self.db, self.channel, chat_id, limit=2 * self.backlog + 1
@@ -129,7 +140,13 @@ class ChatLanes:
             self.log.exception("%s lane of chat %s stopped", self.label, chat_id)
             self._failure = exc
         finally:
+            if held:  # any worker may take the chat next
+                with suppress(*DB_ERRORS):
+                    await inbox.release_chat(self.db, self.channel, chat_id)
             del self._lanes[chat_id]
+            if chat_id in self._again:  # fed while the lease was given back: look again
+                self._again.discard(chat_id)
+                self.feed([chat_id])
 
     async def _skip(self, chat_id: str, rows: list[InboxItem]) -> None:
         ids = [row.update_id for row in rows]

@@ -67,6 +67,7 @@ async def open_data(cli: Cli, *, create: bool = False) -> AsyncIterator[App]:
     `create`: only `run`, `demo` and `import` may create one)."""
     from bot.app import open_app
 
-    check_database(cli.settings.database_path, create=create)
+    if cli.settings.database_url is None:  # PostgreSQL: connecting checks it
+        check_database(cli.settings.database_path, create=create)
     async with open_app(cli.settings) as app:
         yield app

@@ -44,7 +44,7 @@ def print_version(cli: Cli) -> int:
     """`jemput --version`: version, Python and the database in use."""
     from storage.location import database_label
 
-    database = database_label(cli.settings.database_path)
+    database = database_label(cli.settings.database)
     cli.say("cli_version", version=version(), python=platform.python_version(), database=database)
     return 0
 
@@ -55,6 +55,8 @@ async def cmd_backup(cli: Cli, args: argparse.Namespace) -> int:
     from storage.location import check_database
 
     source = cli.settings.database_path
+    if cli.settings.database_url is not None:
+        raise OperatorError("cli_pg_backup")
 
     def show(done: int, total: int) -> None:
         print("\r" + cli.text("cli_backup_progress", done=done, total=total), end="",
@@ -83,6 +85,8 @@ async def cmd_restore(cli: Cli, args: argparse.Namespace) -> int:
     from storage.backup import restore_database
 
     database = cli.settings.database_path
+    if cli.settings.database_url is not None:
+        raise OperatorError("cli_pg_backup")
     backup = args.file.expanduser().resolve()
     now = Clock(cli.settings.timezone).local_now()
     kept = await asyncio.to_thread(restore_database, backup, database, now)
@@ -101,7 +105,7 @@ async def cmd_info(cli: Cli, args: argparse.Namespace) -> int:
     env = Path(".env").resolve()
     cli.say(
         "cli_info", version=version(), python=platform.python_version(),
-        database=database_label(s.database_path), state=await _state(cli),
+        database=database_label(s.database), state=await _state(cli),
         env=cli.text("cli_info_env", path=env) if env.is_file() else cli.text("cli_info_env_none"),
         timezone=s.timezone, language=s.default_language,
         channels=channel_summary(cli) or cli.text("cli_info_no_channel"), host=s.host,
@@ -119,6 +123,10 @@ async def _state(cli: Cli) -> str:
     from storage.stats import database_stats
 
     path = cli.settings.database_path
+    if cli.settings.database_url is not None:
+        async with open_data(cli) as app:
+            stats = await database_stats(app.db)
+        return cli.text("cli_info_state_pg", migration=stats.migration, residents=stats.residents)
     if not path.exists():
         return cli.text("cli_info_absent")
     check_database(path, create=False)

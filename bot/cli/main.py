@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from bot.cli import data, field, jobs, orders, run
+from bot.cli import data, field, jobs, orders, run, scale
 from bot.cli.context import Cli
 from bot.cli.logs import setup_logging
 from bot.errors import (
@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
     crash: logging.Logger | None = None
     try:
-        overrides = {"database_path": args.db} if getattr(args, "db", None) else {}
+        overrides = _db_override(getattr(args, "db", None))
         settings = load_settings(**overrides)
         lang = getattr(args, "lang", None) or settings.default_language
         crash = setup_logging(settings, getattr(args, "verbose", False), service=_is_run(args))
@@ -90,6 +90,15 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         elif getattr(args, "verbose", False):  # no error log yet (settings unread): -v shows it
             logger.exception("Unexpected error")
         return _fail(t(lang, "cli_unexpected", error=type(exc).__name__, log=where), code=1)
+
+
+def _db_override(value: str | None) -> dict[str, object]:
+    """--db: a SQLite file, or a postgresql:// URL (then it is DATABASE_URL)."""
+    if not value:
+        return {}
+    if "://" in value:  # a URL: DATABASE_URL checks it is PostgreSQL
+        return {"database_url": value}
+    return {"database_path": Path(value)}
 
 
 def _fail(line: str, code: int = 2) -> int:
@@ -153,7 +162,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                         help=h("h_verbose"))  # fmt: skip
     common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h("h_lang"))
     with_db = Parser(add_help=False, parents=[common])
-    with_db.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=h("h_db"))
+    with_db.add_argument("--db", type=str, default=argparse.SUPPRESS, help=h("h_db"))
 
     parser = Parser(prog="jemput", description=h("h_jemput"), parents=[with_db])
     parser.add_argument("--version", action="store_true", help=h("h_version"))
@@ -164,6 +173,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     data.add_commands(sub, h, parents)
     jobs.add_commands(sub, h, parents)
     orders.add_commands(sub, h, parents)
+    scale.add_commands(sub, h, parents)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 from pathlib import Path
@@ -51,10 +52,12 @@ async def cmd_run(cli: Cli, args: argparse.Namespace) -> int:
     holidays_for(s)  # a bad HOLIDAYS_FILE stops the start with one line, not the first round
     logger.info(
         "Jemput Bola %s starting: database %s; channels %s; web http://%s:%s (/healthz, /metrics)",
-        version(), database_label(s.database_path), channels, s.host, s.port,
+        version(), database_label(s.database), channels, s.host, s.port,
     )  # fmt: skip
-    check_database(s.database_path, create=True)
-    with run_lock(s.database_path):  # `jemput restore` refuses while this is held
+    on_file = s.database_url is None  # PostgreSQL: the server checks, several workers may run
+    if on_file:
+        check_database(s.database_path, create=True)
+    with run_lock(s.database_path) if on_file else contextlib.nullcontext():
         async with open_data(cli, create=True) as app:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -72,7 +75,7 @@ async def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
 
     if not getattr(args, "verbose", False):  # the chat is the output; logs would interleave
         logging.getLogger().setLevel(logging.WARNING)
-    path = resolve(getattr(args, "db", None) or DEMO_DB)
+    path = resolve(Path(getattr(args, "db", None) or DEMO_DB))
     check_database(path, create=True)
     await run_demo(demo_settings(cli.settings, path), cli.lang)
     return 0

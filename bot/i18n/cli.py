@@ -311,6 +311,16 @@ _RESULTS: dict[str, dict[str, str]] = {
             "Error log:       {errors}"
         ),
     },
+    "cli_info_state_pg": {
+        "id": "PostgreSQL, migrasi terakhir {migration}, {residents} penduduk",
+        "en": "PostgreSQL, last migration {migration}, {residents} residents",
+    },
+    "cli_pg_backup": {
+        "id": "Database ini PostgreSQL (DATABASE_URL): cadangkan dengan pg_dump -Fc dan pulihkan "
+        "dengan pg_restore (lihat docs/scaling.md).",
+        "en": "This database is PostgreSQL (DATABASE_URL): back it up with pg_dump -Fc and "
+        "restore with pg_restore (see docs/scaling.md).",
+    },
     "cli_info_state": {
         "id": "ada, {size:.1f} MB, migrasi terakhir {migration}, {residents} penduduk",
         "en": "present, {size:.1f} MB, last migration {migration}, {residents} residents",
@@ -491,7 +501,43 @@ _HELP: dict[str, dict[str, str]] = {
     },
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**_ERRORS, **_RESULTS, **_HELP}
+# --- PostgreSQL and several workers (issue #10) ---
+_SCALE: dict[str, dict[str, str]] = {
+    "h_migrate": {
+        "id": "terapkan migrasi yang belum (SQLite atau DATABASE_URL) dan tampilkan",
+        "en": "apply pending migrations (SQLite or DATABASE_URL) and list them",
+    },
+    "h_migrate_data": {
+        "id": "salin database SQLite ke PostgreSQL (DATABASE_URL) yang kosong, jumlah dicek",
+        "en": "copy a SQLite database into the empty PostgreSQL one (DATABASE_URL), counts checked",
+    },
+    "h_from": {"id": "berkas SQLite sumber", "en": "the SQLite file to copy"},
+    "h_workers": {
+        "id": "daftar worker `jemput run` yang hidup pada database ini",
+        "en": "list the live `jemput run` workers of this database",
+    },
+    "cli_migrate_applied": {"id": "Diterapkan: {name}", "en": "Applied: {name}"},
+    "cli_migrate_none": {
+        "id": "Tidak ada migrasi baru untuk {database}.",
+        "en": "No pending migrations for {database}.",
+    },
+    "cli_migrate_data_needs_url": {
+        "id": "Atur DATABASE_URL (atau --db postgresql://…) ke database PostgreSQL tujuan.",
+        "en": "Set DATABASE_URL (or --db postgresql://…) to the target PostgreSQL database.",
+    },
+    "cli_migrate_data_table": {"id": "{table}: {count} baris", "en": "{table}: {count} rows"},
+    "cli_migrate_data_done": {
+        "id": "Selesai: {tables} tabel, {rows} baris, jumlah sama di kedua database.",
+        "en": "Done: {tables} tables, {rows} rows, the counts match in both databases.",
+    },
+    "cli_workers_none": {"id": "Tidak ada worker yang hidup.", "en": "No live workers."},
+    "cli_workers_row": {
+        "id": "{worker}  mulai {started}  detak terakhir {beat}  {roles}",
+        "en": "{worker}  started {started}  last beat {beat}  {roles}",
+    },
+}
+
+MESSAGES: dict[str, dict[str, str]] = {**_ERRORS, **_RESULTS, **_HELP, **_SCALE}
 
 #: argparse's own words, for the Indonesian help and usage errors.
 ARGPARSE_ID = {

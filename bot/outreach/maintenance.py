@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 async def run_backup(db: Database, settings: Settings, clock: Clock) -> JobResult:
     """Today's online backup (integrity-checked, 0600) and the pruning of old ones."""
+    if settings.database_url is not None:  # PostgreSQL: the server's own backups (pg_dump)
+        return JobResult.skipped("PostgreSQL: back up with pg_dump (docs/scaling.md)")
     made = await daily_backup(db.path, settings.backup_folder, clock.today(), settings.backup_keep)
     logger.info(
         "Backup %s written (%s pages); %s old backups removed", made.path, made.pages,

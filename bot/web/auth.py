@@ -162,8 +162,8 @@ async def login(request: Request) -> Response:
     base = str(request.scope.get("root_path", ""))
     response = RedirectResponse(f"{base}/", status_code=303)
     response.set_cookie(
-        COOKIE, session, max_age=int(office.settings.console_idle_hours * 3600) + 60,
-        path=base or "/", httponly=True, samesite="strict", secure=console_.secure(request),
+        COOKIE, session, path=base or "/", httponly=True, samesite="strict",
+        secure=console_.secure(request),  # no max-age: gone with the browser; idle ends it here
     )  # fmt: skip
     logger.info("Console session started for %s", who.actor)
     return response

@@ -49,6 +49,7 @@ async def _received(visit: Visit) -> tuple[str, str, bytes] | str:
     if upload.size is not None and upload.size > limit:
         return too_big(upload.size, limit)
     data = await upload.read()
+    await upload.close()  # the spooled copy (personal data) goes at once
     return (kind, name, data) if len(data) <= limit else too_big(len(data), limit)
 
 
@@ -69,8 +70,7 @@ async def upload(visit: Visit) -> Response:
         key = new_token()
         visit.console.keep_note(key, visit.staff.user_id, notes[0], notes[1])
         link = f"{visit.base}/impor/catatan/{key}"
-    visit.console.progress = None  # Ringkasan counts again
-    visit.console.charts.clear()
+    visit.console.forget_figures()  # Ringkasan counts again
     return visit.page("imports.html", tab="impor", kinds=KINDS, result=summary, notes=link)
 
 
