@@ -178,3 +178,27 @@ async def test_three_workers_one_killed_mid_round_lose_nothing(
         assert await workers.live(db) == []  # the two left cleanly, the dead one expired
     finally:
         await db.close()
+
+
+async def test_catching_up_takes_over_only_a_dead_workers_unfinished_job(
+    app: App, engine: str
+) -> None:
+    from storage.job_runs import claim_job_run
+
+    now = app.clock.now()
+    async with app.db.write() as tx:
+        for worker, expires in (("alive:1:1", "2999-01-01T00:00:00Z"), ("dead:2:2", "2000")):
+            await tx.execute(
+                "INSERT INTO workers (id, host, pid, started_at, beat_at, expires_at)"
+                " VALUES (?, 'h', 1, '', '', ?)",
+                (worker, expires),
+            )
+        for slot, worker in (("2026-11-28", "alive:1:1"), ("2026-11-27", "dead:2:2")):
+            await tx.execute(
+                "INSERT INTO job_runs (name, slot, started_at, worker)"
+                " VALUES ('summons', ?, '', ?)",
+                (slot, worker),
+            )
+    assert await claim_job_run(app.db, "summons", "2026-11-28", now, take_over=True) is None
+    assert await claim_job_run(app.db, "summons", "2026-11-27", now, take_over=True) is not None
+    assert await claim_job_run(app.db, "summons", "2026-11-27", now, take_over=False) is None
