@@ -5,6 +5,11 @@ Run from the repository root (it writes only to a temporary folder)::
     .venv/bin/python -m bench.dispatch                        # 20,000 messages (~12 min)
     .venv/bin/python -m bench.dispatch --messages 3000        # a quick run
     .venv/bin/python -m bench.dispatch --messages 0 --residents 1000000   # planning only
+    .venv/bin/python -m bench.dispatch --round 240 --baseline /tmp/jb-baseline   # #12 item 5
+
+Round (#12 item 5): `jemput run` from the baseline tree and from this one, each planning a
+round of N summons at start-up (the scheduler's catch-up) against the fake with Telegram's
+limits; the rate is measured first-to-last send: (N - 1) / (last - first).
 
 Dispatch: the fake Bot API (tests/fakes/bot_api.py) runs in this process and enforces 30 msg/s
 overall and 1/s per chat, answering 429 with `retry_after`. `jemput run` — the real
@@ -320,8 +325,70 @@ def _report(api: FakeBotApi, messages: int, resident: Resident, figures: dict[st
     print(f"  restart gap: {after[0] - before[-1]:.1f} s")
 
 
+async def round_once(tree: Path, workdir: Path, size: int, measure: int) -> str:
+    """One round of `size` summons planned by `jemput run` (from `tree`) at start-up; the
+    first `measure` sends are timed."""
+    path = workdir / "round.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    build_database(path, size, 1, chats_only=True)
+    api = await FakeBotApi.like_telegram(TOKEN).start()
+    env = child_env(path, api) | {"PYTHONPATH": str(tree)}
+    started = time.monotonic()
+    with (workdir / "round.log").open("a") as out:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tree, stdout=out, stderr=out
+        )
+        try:
+            while len(sends := _sends(api)) < measure and time.monotonic() - started < 120:
+                await asyncio.sleep(0.1)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            await bot.wait()
+    await api.stop()
+    span = sends[-1] - sends[0]
+    share = (len(sends) - 1) / span / 30
+    job = _job_started(workdir / "round.log") - (time.time() - time.monotonic())
+    return (
+        f"{len(sends)} sent, first-to-last {span:.2f} s = {(len(sends) - 1) / span:.2f} msg/s"
+        f" = {share:.1%} of 30/s; 429s {api.limited} ({api.limited / max(1, len(sends)):.2%}"
+        f"{''.join(f', {k}' for k in api.limited_by)});"
+        f" first send {sends[0] - job:.2f} s after the summons job started"
+    )
+
+
+def _job_started(log: Path) -> float:
+    """When the child's last summons job started (epoch s, from its log line)."""
+    lines = [x for x in log.read_text().splitlines() if "Job summons started" in x]
+    stamp = datetime.strptime(lines[-1][:23], "%Y-%m-%d %H:%M:%S,%f")  # local time
+    return stamp.timestamp()
+
+
+def _sends(api: FakeBotApi) -> list[float]:
+    return [c.at for c in api.calls if c.method == "sendMessage" and c.status == 200]
+
+
+async def round_bench(
+    workdir: Path, size: int, baseline: Path | None, repeat: int, measure: int
+) -> None:
+    print(f"Round of {size:,} summons from start, first {measure:,} sends timed (target ≥ 97 %"
+          f" of 30 msg/s, 429 ≤ 0.1 %); load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    trees = [("baseline", baseline), ("new", Path.cwd())] if baseline else [("new", Path.cwd())]
+    for n in range(repeat):
+        for label, tree in trees:
+            print(
+                f"  {label:8s} #{n + 1} {await round_once(tree, workdir, size, measure)}",
+                flush=True,
+            )
+    print(f"  load after: {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--round", type=int, default=0, help="only: a round of N from start")
+    parser.add_argument("--baseline", type=Path, help="checkout to compare the round with")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per tree")
+    parser.add_argument("--measure", type=int, default=0, help="time the first N sends only")
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--chat-every", type=float, default=2.0, help="resident's pace (s)")
     parser.add_argument("--residents", type=int, default=1_000_000, help="planning bench size")
@@ -335,6 +402,10 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jemput-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"Files in {workdir}")
+    if args.round:
+        measure = min(args.round, args.measure or args.round)
+        asyncio.run(round_bench(workdir, args.round, args.baseline, args.repeat, measure))
+        return
     if args.messages:
         asyncio.run(dispatch_bench(workdir, args.messages, args.chat_every, workdir / "bot.log"))
     if args.residents:

@@ -23,6 +23,7 @@ import random
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,22 +166,29 @@ def _cli_sync(db_path: Path, kit_csv: Path) -> tuple[float, str]:
     return time.perf_counter() - started, done.stdout.strip()
 
 
-def compare_with_sqlite3(db_path: Path, kit_csv: Path) -> None:
-    """Kit sync by the CLI vs the sqlite3 floor, each on its own copy of the same database."""
-    base, cli = db_path.with_suffix(".base.sqlite3"), db_path.with_suffix(".cli.sqlite3")
-    shutil.copy(db_path, base)
-    shutil.copy(db_path, cli)
-    floor = _sqlite3_baseline(base, kit_csv)
-    took, line = _cli_sync(cli, kit_csv)
-    again, _ = _cli_sync(cli, kit_csv)
+def compare_with_sqlite3(db_path: Path, kit_csv: Path, repeat: int = 3) -> None:
+    """Kit sync by the CLI vs the sqlite3 floor, alternating, each run on its own copy of the
+    same database; medians of `repeat` runs (the machine is shared: noisy)."""
+    floors, syncs, agains, line = [], [], [], ""
+    for _ in range(repeat):
+        base, cli = db_path.with_suffix(".base.sqlite3"), db_path.with_suffix(".cli.sqlite3")
+        shutil.copy(db_path, base)
+        shutil.copy(db_path, cli)
+        floors.append(_sqlite3_baseline(base, kit_csv))
+        took, line = _cli_sync(cli, kit_csv)
+        syncs.append(took)
+        agains.append(_cli_sync(cli, kit_csv)[0])
+        base.unlink()
+        cli.unlink()
+    floor, took, again = (statistics.median(x) for x in (floors, syncs, agains))
     print(f"jemput import recordings: {line}")
     print(
-        f"kit sync vs sqlite3: sqlite3 .import + one UPDATE {floor:.2f} s;"
+        f"kit sync vs sqlite3 (median of {repeat}): sqlite3 .import + one UPDATE {floor:.2f} s;"
         f" jemput import recordings {took:.2f} s = {took / floor:.2f}x (target <= 3x);"
         f" again (nothing new) {again:.2f} s = {again / floor:.2f}x"
+        f"  [runs: sqlite3 {' '.join(f'{x:.2f}' for x in floors)};"
+        f" jemput {' '.join(f'{x:.2f}' for x in syncs)}]"
     )
-    base.unlink()
-    cli.unlink()
 
 
 async def _laporan(db_path: Path) -> dict[str, float]:

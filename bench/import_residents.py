@@ -159,8 +159,35 @@ async def _import(csv_path: Path, db_path: Path) -> dict[str, object]:
         seconds = time.perf_counter() - started
     finally:
         await db.close()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_mib": peak_kib / 1024, "line": summary.line()}
+    return {"seconds": seconds, "peak_mib": _peak_kib() / 1024, "line": summary.line()}
+
+
+def _peak_kib() -> int:
+    """This program's peak RSS (VmHWM: unlike ru_maxrss, not inherited from before exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def sqlite3_import(csv_path: Path, db_path: Path, *, keyed: bool) -> float:
+    """Seconds for the sqlite3 shell to `.import` the file into a new database: a bare table
+    (columns from the header), or a table keyed by NIK (WITHOUT ROWID, like `residents`)."""
+    db_path.unlink(missing_ok=True)
+    columns = ", ".join(f"{c} TEXT" + (" PRIMARY KEY" if c == "nik" else "") for c in HEADER)
+    script = ".mode csv\n"
+    if keyed:
+        script = f"PRAGMA journal_mode=WAL;\nCREATE TABLE t ({columns}) WITHOUT ROWID;\n{script}"
+        script += f".import --skip 1 '{csv_path}' t\n"
+    else:
+        script += f".import '{csv_path}' t\n"
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(db_path)], input=script, text=True, check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    seconds = time.perf_counter() - started
+    db_path.unlink()
+    return seconds
 
 
 async def _lookups(db_path: Path, niks: list[str]) -> dict[str, object]:
@@ -185,18 +212,30 @@ def _child(*args: str) -> dict[str, object]:
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=root)
     for line in done.stderr.splitlines():
-        if line.startswith("  Imported"):
+        if line.startswith("  Imported") or line.startswith("  phases"):
             print(line.strip())
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def _report(rows: int, first: dict[str, object], second: dict[str, object]) -> None:
-    for name, run in (("import", first), ("re-import", second)):
+def _report(
+    rows: int,
+    first: dict[str, object],
+    second: dict[str, object],
+    bare: tuple[float, float],
+    keyed: float,
+) -> None:
+    print(f"sqlite3    .import into a bare table {bare[0]:.2f} s (before the import),"
+          f" {bare[1]:.2f} s (before the re-import); into a table keyed by NIK"
+          f" {keyed:.2f} s")  # fmt: skip
+    runs = (("import", first, 2.0, bare[0]), ("re-import", second, 1.2, bare[1]))
+    for name, run, target, floor in runs:
         secs = float(str(run["seconds"]))
         print(
             f"{name:<10} {secs:7.2f} s  {rows / secs:>10,.0f} rows/s"
-            f"  peak RSS {float(str(run['peak_mib'])):6.1f} MiB  | {run['line']}"
+            f"  = {secs / floor:.2f}x bare .import, {secs / keyed:.2f}x keyed (target <="
+            f" {target}x)  peak RSS {float(str(run['peak_mib'])):6.1f} MiB (target <= 150)"
+            f"  | {run['line']}"
         )
 
 
@@ -211,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         logging.basicConfig(level=logging.INFO, format="  %(message)s")
-        logging.getLogger("bot.importer").setLevel(logging.DEBUG)  # the phase timings
+        logging.getLogger("bot.imports.residents").setLevel(logging.DEBUG)  # the phase timings
         task, *paths = args.child
         if task == "import":
             print(json.dumps(asyncio.run(_import(Path(paths[0]), Path(paths[1])))))
@@ -240,9 +279,12 @@ def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     niks_path.write_text(json.dumps(niks))
     size = csv_path.stat().st_size / 2**20
     print(f"generated {rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
+    keyed = sqlite3_import(csv_path, folder / "keyed.sqlite3", keyed=True)
+    bare = sqlite3_import(csv_path, folder / "bare.sqlite3", keyed=False)
     first = _child("import", str(csv_path), str(db_path))
+    bare_again = sqlite3_import(csv_path, folder / "bare.sqlite3", keyed=False)
     second = _child("import", str(csv_path), str(db_path))
-    _report(rows, first, second)
+    _report(rows, first, second, (bare, bare_again), keyed)
     found = _child("lookup", str(db_path), str(niks_path))
     print(
         f"lookups    {found['count']} get_resident: p50 {float(str(found['p50_ms'])):.3f} ms,"

@@ -8,7 +8,7 @@ it, so two tabs opening the same link get one session between them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 
@@ -18,6 +18,7 @@ from storage.audit import AuditEntry
 from storage.db import Database
 
 SEEN_EVERY = timedelta(minutes=1)  # a session's seen_at is written at most this often
+KEEP_SESSIONS = timedelta(days=7)  # ended or idle sessions are deleted after this long
 
 
 class ConsoleSession(BaseModel):
@@ -41,6 +42,15 @@ async def add_link(
         )
 
 
+async def link_open(db: Database, token_hash: str, now: datetime) -> bool:
+    """True when the link is unused and unexpired (reads only: the login form's first look)."""
+    row = await db.fetchone(
+        "SELECT 1 FROM console_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        (token_hash, iso(now)),
+    )
+    return row is not None
+
+
 async def use_link(db: Database, token_hash: str, now: datetime) -> tuple[str, str] | None:
     """Mark an unused, unexpired link used; (user id, language), or None when it is unknown,
     used or expired."""
@@ -62,8 +72,11 @@ async def use_link(db: Database, token_hash: str, now: datetime) -> tuple[str, s
 async def start_session(
     db: Database, token_hash: str, user_id: str, language: str, actor: str, now: datetime
 ) -> None:
-    """A new session (audited as a login)."""
+    """A new session (audited as a login); sessions unused for `KEEP_SESSIONS` are swept."""
     async with db.write() as conn:
+        await conn.execute(
+            "DELETE FROM console_sessions WHERE seen_at < ?", (iso(now - KEEP_SESSIONS),)
+        )
         await conn.execute(
             "INSERT INTO console_sessions (token_hash, user_id, language, created_at, seen_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -197,3 +210,15 @@ async def audit_actions(db: Database) -> list[str]:
     """The distinct action names (for the filter's choices)."""
     rows = await db.fetchall("SELECT DISTINCT action FROM audit_log ORDER BY action")
     return [str(r[0]) for r in rows]
+
+
+async def recorded_since(db: Database, since: date) -> dict[tuple[str, str], int]:
+    """Recordings in the kit/SIAK ledger since a day, per (kecamatan, kelurahan): the trend
+    column of Ringkasan (index range on the day, one look-up per recording)."""
+    rows = await db.fetchall(
+        "SELECT r.kecamatan, r.kelurahan, count(*) FROM recordings k"
+        " JOIN residents r ON r.nik = k.nik"
+        " WHERE k.cleanup = 0 AND k.tanggal_rekam >= ? GROUP BY r.kecamatan, r.kelurahan",
+        (since.isoformat(),),
+    )
+    return {(str(r[0]), str(r[1])): int(r[2]) for r in rows}

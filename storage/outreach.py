@@ -154,13 +154,15 @@ ON CONFLICT (channel, chat_id, dedupe_key) DO NOTHING
 """
 
 
-async def link_chunks(db: Database, size: int) -> list[tuple[str, str]]:
-    """[lo, hi) NIK ranges covering every linked resident, about `size` links each."""
+async def link_chunks(db: Database, size: int, first: int = 0) -> list[tuple[str, str]]:
+    """[lo, hi) NIK ranges covering every linked resident, about `size` links each (the first
+    about `first`, when given: a small first chunk lets sending start early)."""
     bounds: list[tuple[str, str]] = []
     lo = ""
     while True:
+        step = size if bounds or not first else first
         row = await db.fetchone(
-            "SELECT nik FROM chat_links WHERE nik > ? ORDER BY nik LIMIT 1 OFFSET ?", (lo, size)
+            "SELECT nik FROM chat_links WHERE nik > ? ORDER BY nik LIMIT 1 OFFSET ?", (lo, step)
         )
         if row is None:
             bounds.append((lo, _AFTER_LAST_NIK))

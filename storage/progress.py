@@ -37,7 +37,8 @@ async def coverage(db: Database, born_by: date) -> list[AreaCount]:
     """
     rows = await db.fetchall(
         "SELECT kecamatan, kelurahan, rw, count(*) AS target,"
-        f" sum(status IN ({_RECORDED_SQL})) AS recorded FROM residents WHERE {_WAJIB}"
+        f" sum(CASE WHEN status IN ({_RECORDED_SQL}) THEN 1 ELSE 0 END) AS recorded"
+        f" FROM residents WHERE {_WAJIB}"
         " GROUP BY +kecamatan, +kelurahan, +rw",
         (born_by.isoformat(),),
     )

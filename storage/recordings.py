@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from bot.core.orders import VisitStatus
 from bot.core.status import Status
 from storage.flow import LIVE
-from storage.import_runs import create_tables, in_temp_transaction, in_transaction
+from storage.import_runs import create_tables, in_temp_transaction
 from storage.outbox import NEEDS_RECORDING_SQL
 
 #: row, nik, tanggal_rekam, kit, kode_kunjungan.
@@ -28,6 +29,8 @@ _TEMP = (
     "DROP TABLE IF EXISTS temp.kit_rows",
     "DROP TABLE IF EXISTS temp.kit_sorted",
     "DROP TABLE IF EXISTS temp.kit_new",
+    "DROP TABLE IF EXISTS temp.kit_changed",
+    "CREATE TEMP TABLE kit_changed (nik TEXT PRIMARY KEY, status TEXT) WITHOUT ROWID",
     "CREATE TEMP TABLE kit_rows (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT)",
     "CREATE TEMP TABLE kit_sorted (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT,"
     " visit_id INTEGER, dup INTEGER NOT NULL DEFAULT 0)",
@@ -35,9 +38,9 @@ _TEMP = (
 )
 _SORT = (
     "INSERT INTO temp.kit_sorted (row, nik, tanggal, kit, code, visit_id)"
-    " SELECT k.row, k.nik, k.tanggal, k.kit, k.code, (SELECT v.id FROM visits v JOIN orders o"
-    f" ON o.id = v.order_id WHERE o.code = k.code AND v.status IN ({LIVE}))"
-    " FROM temp.kit_rows k ORDER BY k.nik, k.tanggal, k.row"
+    " SELECT k.row, k.nik, k.tanggal, k.kit, k.code, CASE WHEN k.code <> '' THEN (SELECT v.id"
+    f" FROM visits v JOIN orders o ON o.id = v.order_id WHERE o.code = k.code AND v.status IN"
+    f" ({LIVE})) END FROM temp.kit_rows k ORDER BY k.nik, k.tanggal, k.row"
 )
 _REPEATS = (
     "SELECT s.row, s.nik, s.tanggal FROM temp.kit_sorted s"
@@ -59,14 +62,27 @@ _LEDGER = (
     " created_at) SELECT nik, tanggal, kit, visit_id, 'kit', 1 - known, :run, :at"
     " FROM temp.kit_new"
 )
-_CHANGED = f"status IN ({NEEDS_RECORDING_SQL}) AND nik IN (SELECT nik FROM temp.kit_new)"
+#: Residents of the new rows who still had to record: they become SUDAH_REKAM. A kit never
+#: moves anyone back (bot.core.status.STAGE): a resident further along keeps their status.
+_CHANGED = (
+    "INSERT INTO temp.kit_changed (nik, status) SELECT r.nik, r.status FROM residents r"
+    " WHERE r.nik IN (SELECT nik FROM temp.kit_new WHERE known = 1)"
+    f" AND r.status IN ({NEEDS_RECORDING_SQL})"
+)
 _HISTORY = (
     "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
-    f" SELECT nik, status, '{_RECORDED}', '{SOURCE}', :at FROM residents WHERE {_CHANGED}"
+    f" SELECT nik, status, '{_RECORDED}', '{SOURCE}', :at FROM temp.kit_changed"
 )
 _UPDATE = (
     f"UPDATE residents SET status = '{_RECORDED}', status_changed_at = :at, updated_at = :at"
-    f" WHERE {_CHANGED} RETURNING nik"
+    " WHERE nik IN (SELECT nik FROM temp.kit_changed)"
+)
+#: Their pending summons stop in the same transaction (as `storage.outbox`'s
+#: cancel_pending_for_residents would, without handing the NIKs over).
+_CANCEL = (
+    "UPDATE outbox INDEXED BY outbox_pending_nik SET state = 'cancelled',"
+    " last_error = 'recorded', updated_at = :at"
+    " WHERE state = 'pending' AND kind = 'summons' AND nik IN (SELECT nik FROM temp.kit_changed)"
 )
 _TALLY = (
     "UPDATE visits SET terekam = (SELECT count(DISTINCT k.nik) FROM recordings k"
@@ -112,60 +128,77 @@ def unknown_codes(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
 
 
 def new_problems(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, int]]:
-    """For rows not in the ledger yet: (row, nik, another date it was recorded on, NIK known)."""
+    """Rows not in the ledger yet whose NIK is not in the data or was recorded on another
+    date: (row, nik, that other date, NIK known)."""
     yield from conn.execute(
-        "SELECT s.row, s.nik, (SELECT max(k.tanggal_rekam) FROM recordings k WHERE k.nik = s.nik),"
-        " EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
-        f" FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW} ORDER BY s.row"
+        "SELECT * FROM (SELECT s.row, s.nik, (SELECT max(k.tanggal_rekam) FROM recordings k"
+        " WHERE k.nik = s.nik) AS other, EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
+        f" AS known FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW})"
+        " WHERE other IS NOT NULL OR NOT known ORDER BY row"
     )
 
 
-def apply_chunk(
-    conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str
-) -> tuple[int, list[str]]:
-    """Apply sorted rows lo..hi in one transaction: (new ledger rows, changed NIKs)."""
+@dataclass(slots=True)
+class Applied:
+    """What one transaction of the kit sync did."""
+
+    added: int = 0  # new ledger rows
+    changed: int = 0  # residents who became SUDAH_REKAM
+    cancelled: int = 0  # their pending summons, cancelled
+
+
+def _record(conn: sqlite3.Connection, at: str, done: Applied) -> None:
+    """Inside a transaction: the known NIKs in temp.kit_new become SUDAH_REKAM (when they still
+    had to record), with history, and their pending summons stop."""
+    params = {"at": at}
+    conn.execute("DELETE FROM temp.kit_changed")
+    done.changed = max(conn.execute(_CHANGED).rowcount, 0)
+    if done.changed:
+        conn.execute(_HISTORY, params)
+        conn.execute(_UPDATE, params)
+        done.cancelled = max(conn.execute(_CANCEL, params).rowcount, 0)
+
+
+def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str) -> Applied:
+    """Apply sorted rows lo..hi in one transaction."""
     params = {"lo": lo, "hi": hi, "run": run_id, "at": at}
+    done = Applied()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM temp.kit_new")
-        added = conn.execute(_NEW, params).rowcount
-        conn.execute(_LEDGER, params)
-        conn.execute(_HISTORY, params)
-        changed = [str(r[0]) for r in conn.execute(_UPDATE, params).fetchall()]
-        conn.execute(_TALLY)
+        done.added = max(conn.execute(_NEW, params).rowcount, 0)
+        if done.added:
+            conn.execute(_LEDGER, params)
+            _record(conn, at, done)
+            conn.execute(_TALLY)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return max(added, 0), changed
+    return done
 
 
-def reconcile(conn: sqlite3.Connection, at: str) -> list[str]:
-    """Ledger rows flagged for cleanup whose NIK is now in the data: apply them; changed NIKs."""
-    pending = conn.execute(
-        "SELECT k.nik FROM recordings k JOIN residents r ON r.nik = k.nik WHERE k.cleanup = 1"
-    ).fetchall()
-    if not pending:
-        return []
-    conn.execute("DELETE FROM temp.kit_new")
-    conn.executemany("INSERT INTO temp.kit_new (nik, known) VALUES (?, 1)", pending)
-    in_transaction(
-        conn,
-        [
-            (_HISTORY, {"at": at}),
-            (
-                f"UPDATE residents SET status = '{_RECORDED}', status_changed_at = :at,"
-                f" updated_at = :at WHERE {_CHANGED}",
-                {"at": at},
-            ),
-            (
+def reconcile(conn: sqlite3.Connection, at: str) -> Applied:
+    """Ledger rows flagged for cleanup whose NIK is now in the data: apply them."""
+    done = Applied()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM temp.kit_new")
+        done.added = conn.execute(
+            "INSERT INTO temp.kit_new (nik, known) SELECT DISTINCT k.nik, 1 FROM recordings k"
+            " JOIN residents r ON r.nik = k.nik WHERE k.cleanup = 1"
+        ).rowcount
+        if done.added > 0:
+            _record(conn, at, done)
+            conn.execute(
                 "UPDATE recordings SET cleanup = 0 WHERE cleanup = 1"
-                " AND nik IN (SELECT nik FROM temp.kit_new)",
-                {},
-            ),
-        ],
-    )
-    return [str(r[0]) for r in pending]
+                " AND nik IN (SELECT nik FROM temp.kit_new)"
+            )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return done
 
 
 def visit_tallies(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str, int]]:

@@ -47,10 +47,11 @@ RECORD_COLUMNS = (
     "kawin",
     "sekolah",
     "row_hash",
+    "line_hash",
 )
 #: row, nik, no_kk, nama, tanggal_lahir, jenis_kelamin, alamat, rt, rw, kelurahan, kecamatan,
-#: no_hp, status, kawin, sekolah, row_hash.
-Record = tuple[int, str, str, str, str, str, str, str, str, str, str, str, str, int, str, str]
+#: no_hp, status, kawin, sekolah, row_hash, line_hash.
+Record = tuple[int, str, str, str, str, str, str, str, str, str, str, str, str, int, str, str, int]
 #: row, nik, nama, warning text.
 WarningRow = tuple[int, str, str, str]
 
@@ -64,11 +65,13 @@ _TEMP_TABLES = (
     "DROP TABLE IF EXISTS temp.import_warnings",
     "DROP TABLE IF EXISTS temp.import_sorted",
     "DROP TABLE IF EXISTS temp.import_repeats",
+    "DROP TABLE IF EXISTS temp.import_fast",
+    "CREATE TEMP TABLE import_fast (row INTEGER, nik TEXT)",
     f"CREATE TEMP TABLE import_rows (row INTEGER, {_COLS})",
     "CREATE TEMP TABLE import_repeats (row INTEGER PRIMARY KEY)",
     "CREATE TEMP TABLE import_warnings (row INTEGER, nik TEXT, nama TEXT, warning TEXT)",
 )
-_STAGE = f"INSERT INTO temp.import_rows (row, {_COLS}) VALUES ({', '.join('?' * 16)})"
+_STAGE = f"INSERT INTO temp.import_rows (row, {_COLS}) VALUES ({', '.join('?' * 17)})"
 _STAGE_WARNING = "INSERT INTO temp.import_warnings VALUES (?, ?, ?, ?)"
 _SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
 _REPEATS = (
@@ -95,6 +98,13 @@ _UPDATE = (
     f" {_NEW_STATUS.format(r='residents')} THEN residents.status_changed_at ELSE :at END"
     f" FROM temp.import_sorted s WHERE s.nik = residents.nik AND {_IN_CHUNK}"
     " AND residents.row_hash <> s.row_hash"
+)
+#: A row equal to the one on file but written differently (e.g. '0812 …' for '0812-…'): only
+#: its line hash is refreshed, so the next import passes the line by unread.
+_LINE_ONLY = (
+    "UPDATE residents SET line_hash = s.line_hash FROM temp.import_sorted s"
+    f" WHERE s.nik = residents.nik AND {_IN_CHUNK} AND residents.row_hash = s.row_hash"
+    " AND residents.line_hash IS NOT s.line_hash"
 )
 _INSERT_ALL = (
     f"INSERT INTO residents ({_COLS}, created_at, updated_at)"
@@ -149,15 +159,50 @@ def stage(
     conn.execute("COMMIT")
 
 
-def sort_staged(conn: sqlite3.Connection) -> dict[int, int]:
-    """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins).
+def line_hashes(conn: sqlite3.Connection) -> Iterator[int]:
+    """The line hashes of the residents on file."""
+    for (found,) in conn.execute("SELECT line_hash FROM residents WHERE line_hash > 0"):
+        yield int(found)
 
-    Returns {row: first row} for the repeats, which `merge` skips.
+
+def staged_niks(conn: sqlite3.Connection) -> set[int]:
+    """The NIKs of the staged rows, as integers (to match the lines passed by)."""
+    return {int(r[0]) for r in conn.execute("SELECT DISTINCT nik FROM temp.import_rows")}
+
+
+def unchanged_repeats(conn: sqlite3.Connection) -> int:
+    """Rows passed by as unchanged that `sort_staged` found to repeat an earlier NIK."""
+    return int(conn.execute(
+        "SELECT count(*) FROM temp.import_fast WHERE row IN (SELECT row FROM temp.import_repeats)"
+    ).fetchone()[0])  # fmt: skip
+
+
+def stage_unchanged(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]]) -> None:
+    """Note (row, nik) of lines passed by as unchanged (to find repeated NIKs)."""
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO temp.import_fast (row, nik) VALUES (?, ?)", rows)
+    conn.execute("COMMIT")
+
+
+def sort_staged(conn: sqlite3.Connection) -> dict[int, int]:
+    """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins), also
+    against the rows passed by as unchanged.
+
+    Returns {row: first row} for the repeats (staged or unchanged); `merge` skips them.
     """
     conn.execute(_SORT)
     repeats: dict[int, int] = {}
     for row, previous in conn.execute(_REPEATS).fetchall():
         repeats[row] = repeats.get(previous, previous)
+    shared: dict[str, set[int]] = {}
+    for nik, row, fast in conn.execute(
+        "SELECT s.nik, s.row, f.row FROM temp.import_sorted s"
+        " JOIN temp.import_fast f ON f.nik = s.nik"
+    ):
+        shared.setdefault(nik, set()).update((row, fast))
+    for rows in shared.values():
+        first = min(rows)
+        repeats.update((r, first) for r in rows if r != first)
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO temp.import_repeats (row) VALUES (?)", [(r,) for r in repeats])
     conn.execute("COMMIT")
@@ -204,7 +249,10 @@ def merge(
     for lo in range(1, last + 1, chunk):
         params: dict[str, str | int] = {"lo": lo, "hi": lo + chunk - 1, "at": at, "source": source}
         _merge_chunk(conn, params, result)
-    staged = last - conn.execute("SELECT count(*) FROM temp.import_repeats").fetchone()[0]
+    staged = conn.execute(
+        "SELECT count(*) FROM temp.import_sorted"
+        " WHERE row NOT IN (SELECT row FROM temp.import_repeats)"
+    ).fetchone()[0]
     result.unchanged = int(staged) - result.inserted - result.updated
     return result
 
@@ -221,6 +269,7 @@ def _merge_chunk(
         if conn.execute(_ANY_EXISTING, params).fetchone()[0]:
             result.status_changed += conn.execute(_HISTORY, params).rowcount
             result.updated += conn.execute(_UPDATE, params).rowcount
+            conn.execute(_LINE_ONLY, params)
             result.inserted += conn.execute(_INSERT, params).rowcount
         else:
             result.inserted += conn.execute(_INSERT_ALL, params).rowcount

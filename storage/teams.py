@@ -109,6 +109,22 @@ async def add_team(
     return team
 
 
+async def set_kits(
+    db: Database, team_id: int, kits: int, per_kit: int, actor: str, now: datetime
+) -> bool:
+    """Change an active team's kits and recordings per kit (audited); False when not active."""
+    async with db.write() as conn:
+        cur = await conn.execute(
+            "UPDATE teams SET kits = ?, per_kit = ? WHERE id = ? AND active = 1",
+            (kits, per_kit, team_id),
+        )
+        if cur.rowcount != 1:
+            return False
+        detail = {"team_id": team_id, "kits": kits, "per_kit": per_kit}
+        await audit.add(conn, now, actor, "team.kits", detail)
+    return True
+
+
 async def is_staff(db: Database, user_id: str | None) -> bool:
     """True for staff added with /staf (administrators are checked in settings)."""
     if not user_id:

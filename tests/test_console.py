@@ -4,15 +4,21 @@ CSRF, access on every request, and the order pages calling the same office servi
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
+
+import httpx
+import pytest
 
 from bot.app import App
 from bot.core.messages import Verb, payload
 from bot.core.orders import OrderStatus
 from bot.core.tokens import token_hash
 from bot.i18n import t
+from bot.office.desk import Office
 from bot.outreach.order_text import long_day, slot_text
 from storage import audit, teams
+from storage.residents import Resident
 from tests.conftest import ChatDriver, FrozenClock
 from tests.console_support import console_client, csrf_of, log_in, login_token
 from tests.order_support import (
@@ -24,6 +30,8 @@ from tests.order_support import (
     outbox_rows,
     saved_order,
 )
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 STRANGER = "5555"
 
@@ -55,6 +63,7 @@ async def test_login_sets_a_strict_http_only_cookie_and_opens_ringkasan(team_off
         cookie = done.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie and "path=/konsol" in cookie
         assert "secure" not in cookie  # plain http here; CONSOLE_URL https:// adds it
+        assert "max-age" not in cookie and "expires" not in cookie  # ends with the browser
         page = await client.get("/konsol/")
         assert page.status_code == 200 and t("id", "k_tab_ringkasan") in page.text
         assert page.headers["cache-control"] == "no-store"
@@ -87,6 +96,9 @@ async def test_used_altered_and_expired_links_are_refused(
         assert (await client.post("/konsol/masuk", data={"t": token})).status_code == 303
         replay = await client.post("/konsol/masuk", data={"t": token})
         assert replay.status_code == 403 and t("id", "k_link_bad") in replay.text
+        shown = await client.get(f"/konsol/masuk?t={token}")  # refused before any button
+        assert shown.status_code == 403 and 'id="login"' not in shown.text
+        assert (await client.get(f"/konsol/masuk?t={altered}")).status_code == 403
         late = await login_token(team_office, ADMIN)
         clock.travel(timedelta(minutes=10, seconds=1))
         assert (await client.post("/konsol/masuk", data={"t": late})).status_code == 403
@@ -197,3 +209,35 @@ async def test_pages_follow_the_staff_members_language(team_office: App) -> None
         await log_in(team_office, client, ADMIN)
         page = await client.get("/konsol/")
         assert t("en", "k_tab_ringkasan") in page.text and 'lang="en"' in page.text
+
+
+async def test_ringkasan_shows_old_figures_once_while_counting_again(
+    team_office: App, residents: dict[str, Resident]
+) -> None:
+    from bot.web.app import build_console
+
+    office = Office(team_office.db, team_office.settings, team_office.clock)
+    web = build_console(office, cache_s=0)  # every figure is stale at once
+    console = web.state.console
+    transport = httpx.ASGITransport(app=web)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        token = await login_token(team_office, ADMIN)
+        await client.post("/masuk", data={"t": token})
+        first = _recorded(await client.get("/"))
+        budi = residents["BELUM_REKAM"]
+        async with team_office.db.write() as conn:
+            await conn.execute(
+                "UPDATE residents SET status = 'SUDAH_REKAM' WHERE nik = ?", [budi.nik]
+            )
+        stale = await client.get("/")  # answered at once from the cache; counting starts
+        assert _recorded(stale) == first and console.counting is not None
+        await console.counting
+        assert _recorded(await client.get("/")) == first + 1
+        png = await client.get("/grafik.png")
+        assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+
+
+def _recorded(page: httpx.Response) -> int:
+    found = re.search(r'id="recorded">([\d.]+)<', page.text)
+    assert found is not None
+    return int(found.group(1).replace(".", ""))

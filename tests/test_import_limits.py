@@ -254,3 +254,35 @@ async def test_the_same_bounds_hold_for_the_api(app: App, tmp_path: Path, bomb: 
         )
     assert caught.value.key == "import_limit_ratio"
     assert t("en", caught.value.key, **caught.value.values).startswith("a part of the .xlsx")
+
+
+def test_the_residents_splitter_reads_rows_as_csv_does(tmp_path: Path) -> None:
+    from bot.imports.unchanged import KnownLines
+
+    path = tmp_path / "warga.csv"
+    path.write_bytes(
+        b"nik;nama;alamat\r\n"
+        b"1;Ani;Jl. Merdeka\r\n"
+        b'2;"Budi; S.";"Gg. Melati\r\nNo. 5"\r\n'
+        b"\r\n"
+        b'3;"Citra ""C""";\r\n'
+        b"4;Dedi;Jl. Mentok"
+    )
+    with open_table(path) as table:
+        expected = list(table.rows)
+    with open_table(path, known=KnownLines([])) as table:
+        assert table.lines is not None
+        got, numbers = [], []
+        for cells in table.rows:
+            got.append(cells)
+            numbers.append(2 + table.lines.index)
+    assert got == expected
+    assert expected[1] == ["2", "Budi; S.", "Gg. Melati\r\nNo. 5"] and expected[2] == []
+    assert numbers == [2, 3, 4, 5, 6]
+    limits = Limits(max_rows=3)
+    with (
+        pytest.raises(FileLimitError) as caught,
+        open_table(path, limits=limits, known=KnownLines([])) as table,
+    ):
+        list(table.rows)
+    assert caught.value.key == "import_limit_rows"

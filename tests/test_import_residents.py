@@ -786,3 +786,75 @@ async def test_a_residents_file_never_moves_a_status_back(db: Database, tmp_path
     assert now is not None and (now.status, now.no_hp) == (Status.PRR, "6281234567890")
     again = await run(db, tmp_path / "kosong.csv")  # same file again: unchanged, no new warning
     assert (again.unchanged, again.status_kept, again.warnings) == (1, 0, 0)
+
+
+async def test_reimport_passes_unchanged_lines_by_and_still_finds_repeats(
+    db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Row 2 Siti; row 3 Budi; row 4 Siti again, identical (a repeat); row 5 Dewi.
+    path = write_csv(tmp_path / "warga.csv", [SITI, BUDI, SITI, DEWI])
+    first = await run(db, path)
+    assert (first.inserted, first.rejected) == (3, 1)
+    first_rejects = read_csv(tmp_path / "warga.rejects.csv")
+
+    caplog.set_level("DEBUG", logger="bot.imports.residents")
+    again = await run(db, path, now=LATER)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 1)
+    assert "(3 unchanged lines passed by)" in caplog.text  # not parsed, checked or staged
+    assert read_csv(tmp_path / "warga.rejects.csv") == first_rejects  # row 4 repeats row 2
+
+    # A new line for Siti after her unchanged one loses (the first row wins) ...
+    later = write_csv(tmp_path / "b.csv", [SITI, BUDI, {**SITI, "nama": "Siti Baru"}, DEWI])
+    s = await run(db, later, now=LATER)
+    assert (s.updated, s.unchanged, s.rejected) == (0, 3, 1)
+    assert read_csv(tmp_path / "b.rejects.csv")[1][-2:] == ["4", "NIK repeats row 2"]
+    # ... and before it, wins: the unchanged line is now the repeat.
+    earlier = write_csv(tmp_path / "c.csv", [{**SITI, "nama": "Siti Baru"}, BUDI, SITI, DEWI])
+    s = await run(db, earlier, now=LATER)
+    assert (s.updated, s.unchanged, s.rejected) == (1, 2, 1)
+    assert read_csv(tmp_path / "c.rejects.csv")[1][-2:] == ["4", "NIK repeats row 2"]
+    siti = await get_resident(db, SITI["nik"])
+    assert siti is not None and siti.nama == "Siti Baru"
+
+
+async def test_a_line_written_differently_is_unchanged_and_passed_by_next_time(
+    db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await run(db, write_csv(tmp_path / "a.csv", [SITI, BUDI]))
+    spaced = {**SITI, "no_hp": "0812 3456 7890"}  # same number once normalised
+    path = write_csv(tmp_path / "b.csv", [spaced, BUDI])
+    s = await run(db, path, now=LATER)
+    assert (s.updated, s.unchanged) == (0, 2)
+    assert await history(db) == []
+    caplog.set_level("DEBUG", logger="bot.imports.residents")
+    s = await run(db, path, now=LATER)
+    assert s.unchanged == 2 and "(2 unchanged lines passed by)" in caplog.text
+    stamps = await db.fetchall("SELECT DISTINCT updated_at FROM residents")
+    assert [r[0] for r in stamps] == [AT]  # nothing was rewritten
+
+
+async def test_the_fast_path_ends_as_a_full_read_would(db: Database, tmp_path: Path) -> None:
+    base = [SITI, BUDI, DEWI]
+    await run(db, write_csv(tmp_path / "a.csv", base))
+    changed = [
+        {**SITI, "status_ektp": "DICETAK"},
+        BUDI,
+        {**DEWI, "alamat": "Jl. Baru"},
+        person("1971010101900009", "1990-01-01", "L"),
+    ]
+    fast = await run(db, write_csv(tmp_path / "b.csv", changed), now=LATER)
+    fast_rows = await db.fetchall("SELECT * FROM residents ORDER BY nik")
+
+    other = await Database.open(tmp_path / "other.sqlite3")
+    try:
+        await run(other, write_csv(tmp_path / "a2.csv", base))
+        await other.fetchall("SELECT 1")
+        async with other.write() as conn:
+            await conn.execute("UPDATE residents SET line_hash = NULL")  # force full reads
+        full = await run(other, write_csv(tmp_path / "b2.csv", changed), now=LATER)
+        full_rows = await other.fetchall("SELECT * FROM residents ORDER BY nik")
+    finally:
+        await other.close()
+    assert (fast.inserted, fast.updated, fast.unchanged, fast.status_changed) == (1, 2, 1, 1)
+    assert (full.inserted, full.updated, full.unchanged, full.status_changed) == (1, 2, 1, 1)
+    assert [tuple(r) for r in fast_rows] == [tuple(r) for r in full_rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,10 +16,19 @@ from pydantic import SecretStr
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.app import App, build_app
-from bot.channels.telegram import MAX_TEXT, TelegramChannel, render, split_text
+from bot.channels.telegram import (
+    MAX_CAPTION,
+    MAX_TEXT,
+    TelegramChannel,
+    render,
+    split_text,
+)
 from bot.cli.demo import showcase_residents
 from bot.core.messages import Button, ButtonKind, Document, Reply
+from bot.core.ports import Pacer
 from bot.errors import ChannelError, ChatUnreachable, ConfigError, RateLimited
+from bot.outreach.pacing import RatePacer
+from bot.reports.progress import compute, summary_text
 from storage import inbox
 from storage.inbox import InboxItem
 from storage.residents import Resident, add_residents, count_residents
@@ -44,6 +54,9 @@ class RecordingPacer:
 
     def penalize(self, retry_after: float) -> None:
         self.penalties.append(retry_after)
+
+    def departing(self, chat_id: str) -> None:
+        """Nothing to count."""
 
 
 @pytest.fixture
@@ -74,7 +87,7 @@ async def tg_app(tmp_path: Path, clock: FrozenClock, fake: FakeBotApi) -> AsyncI
 
 
 @asynccontextmanager
-async def running(app: App, pacer: RecordingPacer | None = None) -> AsyncIterator[TelegramChannel]:
+async def running(app: App, pacer: Pacer | None = None) -> AsyncIterator[TelegramChannel]:
     """A channel polling in a task; on exit it must stop promptly and without error."""
     stop = asyncio.Event()
     channel = TelegramChannel(app.settings, app.db, app.conversation, app.clock, pacer=pacer)
@@ -502,8 +515,21 @@ def test_blank_text_and_documents() -> None:
     [only_buttons] = render(Reply(text="", buttons=[Button(title="OK", payload="ok")]))
     assert only_buttons.text == "👇"
     doc = Document(filename="surat.pdf", mime_type="application/pdf", content=b"%PDF")
-    [text, document] = render(Reply(text="Surat panggilan", document=doc))
-    assert (text.text, document.document) == ("Surat panggilan", doc)
+    [captioned] = render(Reply(text="Surat panggilan", document=doc))
+    assert (captioned.text, captioned.document) == ("Surat panggilan", doc)
+
+
+def test_a_document_and_its_text_are_one_message_when_the_text_fits_a_caption() -> None:
+    doc = Document(filename="grafik.png", mime_type="image/png", content=b"\x89PNG")
+    ok = Button(title="OK", payload="ok")
+    [one] = render(Reply(text="x" * MAX_CAPTION, document=doc, buttons=[ok]))
+    assert one.document == doc and isinstance(one.markup, InlineKeyboardMarkup)
+    [text, document] = render(Reply(text="x" * (MAX_CAPTION + 1), document=doc))
+    assert (text.text, text.document, document.text, document.document) == (
+        "x" * (MAX_CAPTION + 1), None, "", doc,
+    )  # fmt: skip
+    share = Button(title="Kirim nomor HP saya", kind=ButtonKind.SHARE_CONTACT)
+    assert len(render(Reply(text="Angka", document=doc, buttons=[share]))) == 2
 
 
 async def test_send_document_and_errors_through_sender(fake: FakeBotApi, tg_app: App) -> None:
@@ -554,3 +580,31 @@ async def test_fake_enforces_flood_limits(tg_app: App) -> None:
         await channel.bot.shutdown()
         await api.stop()
     assert (api.accepted, api.limited, limited.value.retry_after) == (2, 1, 1.0)
+
+
+async def test_laporan_is_one_photo_with_the_figures_as_its_caption(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    fake = await FakeBotApi.like_telegram(TOKEN).start()
+    settings = make_settings(
+        tmp_path, telegram_bot_token=TOKEN, telegram_api_url=fake.url, telegram_poll_timeout=1,
+        admin_user_ids="9001",
+    )  # fmt: skip
+    app = await build_app(settings, clock)
+    await add_residents(app.db, showcase_residents(clock.today()), clock.now())
+    pacer = RatePacer.for_telegram(settings)
+    try:
+        async with running(app, pacer) as channel:
+            asked = time.monotonic()
+            fake.push_message(-1001, "/laporan", user_id=9001, chat_type="supergroup")
+            [photo] = await fake.wait_sent(1, chat_id=-1001)
+            seen = time.monotonic() - asked
+            await channel.drain()
+        figures = summary_text(await compute(app.db, settings, clock), "id")
+    finally:
+        await app.close()
+        await fake.stop()
+    assert [c.method for c in fake.calls if c.method.startswith("send")] == ["sendPhoto"]
+    assert photo["photo"]["filename"].startswith("laporan-ektp-")
+    assert photo["caption"] == figures
+    assert seen < 3.0 and fake.limited == 0

@@ -357,9 +357,40 @@ async def test_document_is_uploaded_then_sent_with_its_caption(wa: WhatsAppHarne
     assert sent["document"]["id"].startswith("media.")
 
 
+async def test_a_chart_is_one_image_with_the_figures_as_its_caption(wa: WhatsAppHarness) -> None:
+    from bot.core.messages import Document, Reply
+
+    await wa.say("wamid.1", "halo")
+    before = len(wa.graph.sent)
+    chart = Document(filename="laporan.png", mime_type="image/png", content=b"\x89PNG")
+    await wa.channel.send(USER_ID, Reply(text="Terekam 7 dari 10", document=chart))
+    [sent] = wa.graph.sent[before:]
+    assert sent["type"] == "image" and sent["image"]["caption"] == "Terekam 7 dari 10"
+
+
 def test_telegram_webhook_secret_must_be_what_telegram_accepts(tmp_path: Path) -> None:
     from bot.errors import ConfigError
     from bot.settings import load_settings
 
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
         load_settings(_env_file=None, telegram_webhook_secret="has spaces")
+
+
+async def test_a_flooding_contact_gets_one_notice_and_the_others_their_answers(
+    wa: WhatsAppHarness,
+) -> None:
+    from bot.channels.inbox_loop import SKIPPED
+    from bot.i18n import t
+    from tests.fakes.whatsapp_webhooks import body_text, text_body
+
+    other = {"wa_id": "6281299990002", "user_id": "ID.2"}
+    for n in range(13):
+        assert (await wa.post(text_body(f"wamid.f{n}", "/bantuan"))).status_code == 200
+    assert (await wa.post(text_body("wamid.o1", "/bantuan", **other))).status_code == 200
+    await wa.channel.drain()
+    mine = [body_text(m) for m in wa.graph.sent_to(WA_ID)]
+    notice = t("id", "chat_slow_down", limit=10)
+    assert mine.count(notice) == 1 and len(mine) == 11  # the notice and 10 answers
+    assert len(wa.graph.sent_to(other["wa_id"])) == 1
+    rows = await wa.app.db.fetchall("SELECT error FROM inbox WHERE channel = 'whatsapp'")
+    assert [r["error"] for r in rows].count(SKIPPED) == 3

@@ -34,6 +34,8 @@ from storage.inbox import InboxItem
 
 #: How long a worker holds a chat it is handling before another may take it (it died).
 CHAT_LEASE_S = 60.0
+#: A chat another worker holds is looked at again after this long.
+CLAIM_RETRY_S = 2.0
 STOP_WAIT_S = 1.0  # on stop, lanes get this long to finish the row in hand
 SKIPPED = "skipped: over the chat's backlog"
 
@@ -109,6 +111,8 @@ class ChatLanes:
         noticed = held = False
         try:
             if not await inbox.claim_chats(self.db, self.channel, {chat_id}, CHAT_LEASE_S):
+                # its holder may be ending its lane just now: look again (rows never wait long)
+                asyncio.get_running_loop().call_later(CLAIM_RETRY_S, self.feed, [chat_id])
                 return
             held, renewed = True, time.monotonic()
             while True:

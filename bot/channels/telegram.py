@@ -89,6 +89,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = Channel.TELEGRAM
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_TEXT = 4096  # Telegram counts UTF-16 code units
+MAX_CAPTION = 1024
+PHOTO_TYPES = ("image/png", "image/jpeg")  # sent with sendPhoto (shown inline), not as a file
 MAX_CALLBACK_BYTES = 64
 SHORT_TITLE = 20  # inline buttons this short go two to a row
 SEND_ATTEMPTS = 3
@@ -112,8 +114,8 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Telegram message: text or a document, with at most one reply markup; with
-    `replaces`, an edit of that earlier message instead."""
+    """One Telegram message: text, or a document/photo with `text` as its caption, with at most
+    one reply markup; with `replaces`, an edit of that earlier message instead."""
 
     text: str = ""
     markup: Markup | None = None
@@ -342,6 +344,7 @@ class TelegramChannel:
         """One message to a user who is chatting: pace, retry 429s and network trouble."""
         for attempt in range(1, SEND_ATTEMPTS + 1):
             await self.pacer.acquire(chat_id, interactive=True, is_group=is_group)
+            self.pacer.departing(chat_id)  # counted when it leaves (the loop may be busy)
             try:
                 await self._post(chat_id, out)
                 self.telemetry.sent(CHANNEL.value, "reply")
@@ -366,14 +369,20 @@ class TelegramChannel:
         return False
 
     async def _post(self, chat_id: str, out: Outgoing) -> Message | None:
-        """sendMessage, sendDocument or an edit, with PTB errors mapped to `bot.errors`."""
+        """sendMessage, sendPhoto, sendDocument or an edit, with PTB errors mapped to
+        `bot.errors`."""
         if out.replaces is not None:
             return await self._edit(chat_id, out)
         try:
             if out.document is None:
                 return await self.bot.send_message(chat_id, out.text, reply_markup=out.markup)
+            upload, caption = _input_file(out.document), out.text or None
+            if out.document.mime_type in PHOTO_TYPES:
+                return await self.bot.send_photo(
+                    chat_id, upload, caption=caption, reply_markup=out.markup
+                )
             return await self.bot.send_document(
-                chat_id, _input_file(out.document), reply_markup=out.markup
+                chat_id, upload, caption=caption, reply_markup=out.markup
             )
         except TelegramError as exc:
             raise channel_error(exc) from exc
@@ -534,12 +543,19 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     last message, or — when that carries inline buttons — on the first of two messages (split
     at the last paragraph; a one-paragraph text keeps the reply keyboard). A reply that
     `replaces` an earlier message is one edit of it when it fits one (see `_as_edit`).
+    A document (an image: a photo) whose text fits a caption is one message: the text is its
+    caption, the buttons its markup; a longer text goes first, on its own.
     """
     edit = _as_edit(reply)
     if edit is not None:
         return [edit]
     inline = inline_keyboard(reply.buttons)
     share = _share_keyboard(reply.buttons) if private else None
+    if _fits_caption(reply, inline, share):
+        removal = ReplyKeyboardRemove() if reply.remove_keyboard else None
+        return [
+            Outgoing(text=reply.text.strip(), markup=inline or removal, document=reply.document)
+        ]
     chunks = split_text(reply.text)
     if not chunks and (inline or share):
         chunks = [BLANK_TEXT]
@@ -557,6 +573,16 @@ def render(reply: Reply, *, private: bool = True) -> list[Outgoing]:
     if reply.document is not None:
         out.append(Outgoing(document=reply.document))
     return out
+
+
+def _fits_caption(
+    reply: Reply, inline: InlineKeyboardMarkup | None, share: ReplyKeyboardMarkup | None
+) -> bool:
+    """One captioned document can carry the reply: its text fits a caption and at most one
+    markup is needed."""
+    if reply.document is None or share is not None or (inline and reply.remove_keyboard):
+        return False
+    return _units(reply.text.strip()) <= MAX_CAPTION
 
 
 def _as_edit(reply: Reply) -> Outgoing | None:

@@ -43,6 +43,9 @@ class Rendered:
     choices: list[str] | None = None  # payloads by number; None = not numbered text
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
 def render(reply: Reply, lang: str = "id") -> Rendered:
     """The WhatsApp messages for one reply (document excluded: see `document_message`)."""
     choices = [b for b in reply.buttons if b.kind is ButtonKind.PAYLOAD and b.payload]
@@ -65,8 +68,16 @@ def text_message(body: str) -> Message:
     return {"type": "text", "text": {"body": body, "preview_url": False}}
 
 
-def document_message(media_id: str, filename: str, caption: str = "") -> Message:
-    """A document by uploaded media id, with an optional caption (≤ 1,024)."""
+def document_message(
+    media_id: str, filename: str, caption: str = "", mime_type: str = ""
+) -> Message:
+    """A document by uploaded media id, with an optional caption (≤ 1,024); a PNG or JPEG is
+    sent as an image (shown in the chat, no file name)."""
+    if mime_type in IMAGE_TYPES:
+        image: dict[str, str] = {"id": media_id}
+        if caption:
+            image["caption"] = caption[:CAPTION_LIMIT]
+        return {"type": "image", "image": image}
     document: dict[str, str] = {"id": media_id, "filename": filename}
     if caption:
         document["caption"] = caption[:CAPTION_LIMIT]

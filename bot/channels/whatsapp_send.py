@@ -144,7 +144,7 @@ class WhatsAppSender:
         plain = len(messages) == 1 and messages[0]["type"] == "text" and not reply.buttons
         if plain and len(reply.text) <= CAPTION_LIMIT:
             caption = str(messages.pop()["text"]["body"])
-        return document_message(media_id, doc.filename, caption)
+        return document_message(media_id, doc.filename, caption, doc.mime_type)
 
     async def _post(
         self, contact: Contact, message: dict[str, Any], reply: Reply, *, template: bool

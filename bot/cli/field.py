@@ -35,9 +35,11 @@ def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
     kind("regions", "h_regions", cmd_import_regions).add_argument("--city", help=h("h_city"))
     residents = kind("residents", "h_residents", cmd_import_residents)
     residents.add_argument("--regions", type=Path, help=h("h_regions_file"))
+    residents.add_argument("--batch", type=int, default=50_000, help=h("h_batch"))
     recordings = kind("recordings", "h_recordings", cmd_import_recordings)
     recordings.add_argument("--batch", type=int, default=20_000, help=h("h_batch"))
-    kind("statuses", "h_statuses", cmd_import_statuses)
+    statuses = kind("statuses", "h_statuses", cmd_import_statuses)
+    statuses.add_argument("--batch", type=int, default=20_000, help=h("h_batch"))
     kind("students", "h_students", cmd_import_students)
 
     schools = sub.add_parser("schools", help=h("h_schools"), parents=data)
@@ -90,7 +92,7 @@ async def cmd_import_residents(cli: Cli, args: argparse.Namespace) -> int:
     async with open_data(cli, create=True) as app:
         summary = await import_residents(
             app.db, path, today=app.clock.today(), actor=cli.actor, regions=regions,
-            progress=stderr_progress, limits=_limits(cli),
+            progress=stderr_progress, limits=_limits(cli), merge_rows=max(args.batch, 1),
         )  # fmt: skip
     print(summary.line())
     return 0
@@ -123,6 +125,7 @@ async def cmd_import_statuses(cli: Cli, args: argparse.Namespace) -> int:
         summary = await import_statuses(
             app.db, path, today=app.clock.today(), now=app.clock.now(), actor=cli.actor,
             max_mb=cli.settings.import_max_mb, progress=_progress, limits=_limits(cli),
+            apply_rows=max(args.batch, 1),
         )  # fmt: skip
         notices = await build_outreach(app).triggers()
     print(file=sys.stderr)

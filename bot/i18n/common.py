@@ -215,12 +215,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": (
             "\n\nUntuk petugas: /tim, /jadwal [tanggal|minggu], /tolak KODE alasan, "
             "/selesai KODE, /staf, /laporan, /sekolah, /outbox, dan kirim berkas CSV/XLSX hasil "
-            "rekam (keterangan /impor, /impor status, /impor siswa)."
+            "rekam (keterangan /impor, /impor status, /impor siswa). Konsol web: /konsol."
         ),
         "en": (
             "\n\nFor staff: /team, /plan [date|week], /reject CODE reason, /close CODE, /staff, "
             "/report, /schools, /outbox, and send kit result CSV/XLSX files (caption /import, "
-            "/import status, /import siswa)."
+            "/import status, /import siswa). Web console: /konsol."
         ),
     },
     "help_phone": {"id": "\nTelepon: {phone}", "en": "\nPhone: {phone}"},

@@ -172,6 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Per kelurahan",
         "en": "Per kelurahan",
     },
+    "k_trend": {
+        "id": "Terekam {n} hari",
+        "en": "Recorded, {n} days",
+    },
     "k_per_day": {
         "id": "Perekaman per hari",
         "en": "Recordings per day",
@@ -314,6 +318,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "k_note_team_added": {
         "id": "Tim ditambahkan.",
         "en": "Team added.",
+    },
+    "k_note_team_changed": {
+        "id": "Alat rekam tim diperbarui.",
+        "en": "The team's kits were updated.",
+    },
+    "k_save": {
+        "id": "Simpan",
+        "en": "Save",
     },
     "k_note_team_taken": {
         "id": "Nama tim sudah dipakai.",

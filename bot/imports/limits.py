@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -178,7 +178,19 @@ def _too_long_cell(name: str, limits: Limits, row: int | None = None) -> FileLim
 # --- CSV: bounded lines ------------------------------------------------------------------------
 
 
-def bounded_lines(f: TextIO, first: str, name: str, limits: Limits) -> Iterator[str]:
+class BlockState:
+    """What `bounded_lines` knows of the block it is handing out: `short` when none of its
+    lines is longer than a cell may be (then a row read from one of them needs no cell check)."""
+
+    __slots__ = ("short",)
+
+    def __init__(self) -> None:
+        self.short = False
+
+
+def bounded_lines(
+    f: TextIO, first: str, name: str, limits: Limits, state: BlockState | None = None
+) -> Iterator[str]:
     """The file's lines (with their '\\n'), read in blocks: a line over the limit is refused
     without ever being held whole. `first` is the header line already read."""
     limit = limits.max_line_chars
@@ -187,7 +199,10 @@ def bounded_lines(f: TextIO, first: str, name: str, limits: Limits) -> Iterator[
     while block := f.read(CSV_BLOCK):
         parts = (carry + block).split("\n")
         carry = parts.pop()
-        if len(carry) > limit or max(map(len, parts), default=0) > limit:
+        longest = max(len(carry), max(map(len, parts), default=0))
+        if state is not None:
+            state.short = longest <= limits.max_cell_chars
+        if longest > limit:
             longest = next((i for i, p in enumerate(parts) if len(p) > limit), len(parts))
             raise _too_long_line(name, limits, line_no + longest + 1)
         line_no += len(parts)
@@ -223,21 +238,41 @@ def check_header(header: list[str], name: str, limits: Limits) -> None:
 
 
 def bounded_rows(
-    rows: Iterable[list[str]], name: str, limits: Limits, first_row: int
+    rows: Iterable[list[str]],
+    name: str,
+    limits: Limits,
+    first_row: int,
+    short: Callable[[], bool] | None = None,
 ) -> Iterator[list[str]]:
-    """The rows, refusing the file at the first row over a limit (rows, columns, cell)."""
+    """The rows, refusing the file at the first row over a limit (rows, columns, cell).
+
+    `short()`, when given, is True for a row known to hold no cell over the limit (read from
+    one line of a `BlockState.short` block): its cells are not measured one by one.
+    """
     max_rows, max_cols, max_cell = limits.max_rows, limits.max_columns, limits.max_cell_chars
     for n, cells in enumerate(rows, 1):
         if n > max_rows:
-            raise FileLimitError(
-                "import_limit_rows",
-                name,
-                f"more than {max_rows:,} rows (IMPORT_MAX_ROWS); split the file",
-                limit=f"{max_rows:,}",
-            )
-        if len(cells) > max_cols or max(map(len, cells), default=0) > max_cell:
+            raise too_many_rows(name, limits)
+        if (len(cells) > max_cols or not (short is not None and short())) and (
+            len(cells) > max_cols or max(map(len, cells), default=0) > max_cell
+        ):
             _check_cells(cells, name, limits, first_row + n - 1)
         yield cells
+
+
+def check_row(cells: list[str], name: str, limits: Limits, row: int, short: bool) -> None:
+    """`bounded_rows`' check of one row read elsewhere (`short`: no cell can be too long)."""
+    if len(cells) > limits.max_columns or not short:
+        _check_cells(cells, name, limits, row)
+
+
+def too_many_rows(name: str, limits: Limits) -> FileLimitError:
+    """The refusal of a file over IMPORT_MAX_ROWS."""
+    return FileLimitError(
+        "import_limit_rows", name,
+        f"more than {limits.max_rows:,} rows (IMPORT_MAX_ROWS); split the file",
+        limit=f"{limits.max_rows:,}",
+    )  # fmt: skip
 
 
 def _check_cells(cells: list[str], name: str, limits: Limits, row: int) -> None:

@@ -136,8 +136,8 @@ async def import_recordings(
             runs.start_run, conn, "recordings", job.path.name, digest, job.actor, iso(job.now)
         )
         reconciled = await asyncio.to_thread(sql.reconcile, conn, iso(now))
-        summary.reconciled = len(reconciled)
-        summary.summons_cancelled += await _cancel(job, reconciled)
+        summary.reconciled = reconciled.added
+        summary.summons_cancelled += reconciled.cancelled
         await _apply(job, conn, run_id, summary)
         summary.visits = await asyncio.to_thread(sql.visit_tallies, conn, run_id)
         summary.summons_cancelled += await outbox.cancel_summons_of_recorded(db, now)
@@ -147,22 +147,15 @@ async def import_recordings(
     return summary
 
 
-async def _cancel(job: _Job, niks: list[str]) -> int:
-    """Cancel the pending summons of residents who just became recorded."""
-    if not niks:
-        return 0
-    return await outbox.cancel_pending_for_residents(job.db, niks, job.now)
-
-
 async def _apply(job: _Job, conn: WorkerConnection, run_id: int, summary: KitSyncSummary) -> None:
-    """Apply the sorted rows chunk by chunk; cancel summons after each chunk commits."""
+    """Apply the sorted rows chunk by chunk (summons stop in the chunk's own transaction)."""
     last, at, done = runs.last_id(conn, "kit_sorted"), iso(job.now), 0
     for lo in range(1, last + 1, job.apply_rows):
         hi = lo + job.apply_rows - 1
-        added, changed = await asyncio.to_thread(sql.apply_chunk, conn, lo, hi, run_id, at)
-        summary.recorded += added
-        summary.status_changed += len(changed)
-        summary.summons_cancelled += await _cancel(job, changed)
+        chunk = await asyncio.to_thread(sql.apply_chunk, conn, lo, hi, run_id, at)
+        summary.recorded += chunk.added
+        summary.status_changed += chunk.changed
+        summary.summons_cancelled += chunk.cancelled
         done = min(hi, last)
         if job.progress is not None:
             job.progress(done)

@@ -24,7 +24,9 @@ REQUIRED = ("nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "status_ek
 #: Column order the row checker reads: the record's fields but row_hash, which it computes
 #: (the file's status_ektp fills the record's status field).
 FIELDS = tuple(
-    "status_ektp" if c == "status" else c for c in imports.RECORD_COLUMNS if c != "row_hash"
+    "status_ektp" if c == "status" else c
+    for c in imports.RECORD_COLUMNS
+    if c not in ("row_hash", "line_hash")
 )
 OPTIONAL = tuple(f for f in FIELDS if f not in REQUIRED)
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -70,8 +72,9 @@ class RowChecker:
         self._last_kk = ("", "")
         self.warnings: list[imports.WarningRow] = []
 
-    def check(self, cells: list[str], row: int) -> Record:
-        """The normalised record for a row (the cell list is padded in place)."""
+    def check(self, cells: list[str], row: int, line: int = 0) -> Record:
+        """The normalised record for a row (the cell list is padded in place); `line` is the
+        hash of the raw line it came from (`bot.imports.unchanged`, 0: none)."""
         if len(cells) != self._pad:
             self._fit(cells)
         cells.append("")
@@ -105,7 +108,7 @@ class RowChecker:
             self._check_region(row, nik, nama, iso_born)
         fields = (nik, kk, nama, iso_born, sex, alamat, rt, rw, kel, kec, hp, st, kawin, sekolah)
         digest = _blake2b(_HASH_SEP.join(fields).encode(), digest_size=8).hexdigest()
-        return (row, *fields[:12], kawin == "1", sekolah, digest)
+        return (row, *fields[:12], kawin == "1", sekolah, digest, line)
 
     def _nik(self, text: str) -> str:
         """Check a NIK with `parse_nik`; remember its region and date part as good."""

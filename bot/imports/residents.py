@@ -18,8 +18,14 @@ birth date or sex disagrees with the columns (or whose region is not a known kec
 ``status_history`` with the summary's `changed_at` (see `storage.imports.status_changes`); a
 new resident gets no history row (its status and created_at say it all). Logs mask NIKs.
 
-The file is read by `bot.tables`, each row checked by `bot.resident_rows` and the region
-lists read by `bot.regions`; this module runs the import and sums it up.
+A status never moves back (`bot.core.status.STAGE`): a row whose status is an earlier stage
+than the one on file keeps the stored status, is listed in the warnings and counted as
+``status_kept``. Re-importing is cheap: a CSV line exactly as on file (its hash is kept in
+``residents.line_hash``) is passed by unread (`bot.imports.unchanged`). Files are bounded by
+`bot.imports.limits` before and while they are read.
+
+The file is read by `bot.imports.tables`, each row checked by `bot.imports.resident_rows` and
+the region lists read by `bot.imports.regions`; this module runs the import and sums it up.
 
 Run from the CLI as ``import_residents(db, path, today=..., actor="cli:<user>",
 progress=stderr_progress)`` and print ``summary.line()``.
@@ -53,6 +59,7 @@ from bot.imports.tables import (
     open_table,
     read_rows,
 )
+from bot.imports.unchanged import KnownLines
 from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
@@ -120,6 +127,7 @@ async def import_residents(
     now: datetime | None = None,
     batch_rows: int = BATCH_ROWS,
     limits: Limits = DEFAULT_LIMITS,
+    merge_rows: int = imports.MERGE_ROWS,
 ) -> ImportSummary:
     """Import residents from a CSV/XLSX file; raise ImportFileError when the file is unusable.
 
@@ -136,6 +144,7 @@ async def import_residents(
         progress=progress,
         batch_rows=batch_rows,
         limits=limits,
+        merge_rows=max(merge_rows, 1),
     )
     summary = await asyncio.to_thread(_run, job)
     if summary.status_changed:  # summons of residents who recorded stop at once
@@ -163,6 +172,7 @@ class _Job:
     progress: Callable[[int], None] | None
     batch_rows: int
     limits: Limits
+    merge_rows: int
 
 
 class _Run:
@@ -175,6 +185,7 @@ class _Run:
         self.checker = RowChecker(columns, len(column_names(table.header)), job.today, regions)
         self.nik_col = columns["nik"]
         self.rows = 0
+        self.unchanged = 0  # lines passed by as on file (`bot.imports.unchanged`)
         self.kept = 0  # statuses not moved back
         out, stem, sep = job.path.parent, job.path.stem, table.delimiter
         self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
@@ -183,12 +194,15 @@ class _Run:
     def read(self, conn: WorkerConnection) -> None:
         """Check every row; stage the good ones in batches, list the bad ones."""
         check, size, records = self.checker.check, self.job.batch_rows, []
-        for row, cells in enumerate(self.table.rows, self.table.first_row):
+        lines, first = self.table.lines, self.table.first_row
+        for row, cells in enumerate(self.table.rows, first):
             if not (cells and cells[0]) and not any(c.strip() for c in cells):
                 continue  # blank row
             self.rows += 1
+            if lines is not None:  # lines on file were passed by: the splitter counts rows
+                row = first + lines.index
             try:
-                records.append(check(cells, row))
+                records.append(check(cells, row, lines.current if lines else 0))
             except RowError as exc:
                 self.reject(row, cells, exc.reason)
             if self.rows % size == 0:
@@ -196,12 +210,28 @@ class _Run:
                 records = []
         if self.rows % size:
             self._stage(conn, records)
+        if lines is not None:
+            self.unchanged = lines.unchanged
+            self.rows += lines.unchanged
 
     def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
         imports.stage(conn, records, self.checker.warnings)
         self.checker.warnings = []
         if self.job.progress is not None:
             self.job.progress(self.rows)
+
+    def stage_unchanged(self, conn: WorkerConnection) -> None:
+        """Note the lines passed by whose NIK is also on a staged row (to find repeats)."""
+        lines = self.table.lines
+        if lines is None or not lines.unchanged:
+            return
+        staged = imports.staged_niks(conn)
+        if not staged:
+            return
+        first, fast = self.table.first_row, zip(lines.fast_rows, lines.fast_niks, strict=True)
+        imports.stage_unchanged(
+            conn, [(first + row, f"{nik:016d}") for row, nik in fast if nik in staged]
+        )
 
     def reject(self, row: int, cells: list[str], reason: str) -> None:
         """List a rejected row as read, followed by its row number and reason."""
@@ -225,7 +255,7 @@ class _Run:
             rows=self.rows,
             inserted=merged.inserted,
             updated=merged.updated,
-            unchanged=merged.unchanged,
+            unchanged=merged.unchanged + self.unchanged,
             rejected=self.rejects.count,
             warnings=self.warns.count,
             status_changed=merged.status_changed,
@@ -263,26 +293,33 @@ def _run(job: _Job) -> ImportSummary:
     """The whole import, synchronously (runs in a worker thread)."""
     started = time.monotonic()
     regions = load_regions(job.regions) if job.regions else {}
-    with (
-        open_table(job.path, limits=job.limits) as table,
-        closing(imports.connect(job.db_path)) as conn,
-    ):
-        run = _Run(job, table, regions)
-        try:
-            run.read(conn)
-            read = time.monotonic()
-            _list_repeats_and_warnings(run, conn)
-        finally:
-            run.rejects.close()
-            run.warns.close()
-        sort = time.monotonic()
-        summary = run.summary(imports.merge(conn, job.at))
-        imports.write_audit(conn, job.at, job.actor, ACTION, _audit_detail(summary))
+    with closing(imports.connect(job.db_path)) as conn:
+        known = KnownLines(imports.line_hashes(conn))  # 8 bytes a resident on file
+        with open_table(job.path, limits=job.limits, known=known) as table:
+            summary = _import(job, table, conn, regions, started)
     done = time.monotonic()
+    logger.debug("Imported %s in %.1f s: %s", job.path.name, done - started, summary.line())
+    return summary
+
+
+def _import(
+    job: _Job, table: Table, conn: WorkerConnection, regions: dict[str, int | None], started: float
+) -> ImportSummary:
+    """Read, sort, list and merge one open file."""
+    run = _Run(job, table, regions)
+    try:
+        run.read(conn)
+        read = time.monotonic()
+        _list_repeats_and_warnings(run, conn)
+    finally:
+        run.rejects.close()
+        run.warns.close()
+    sort = time.monotonic()
+    summary = run.summary(imports.merge(conn, job.at, chunk=job.merge_rows))
+    imports.write_audit(conn, job.at, job.actor, ACTION, _audit_detail(summary))
     logger.debug(
-        "Imported %s in %.1f s (read %.1f s, sort %.1f s, merge %.1f s): %s",
-        *(job.path.name, done - started, read - started, sort - read, done - sort),
-        summary.line(),
+        "phases of %s: read %.1f s (%d unchanged lines passed by), sort %.1f s, merge %.1f s",
+        *(job.path.name, read - started, run.unchanged, sort - read, time.monotonic() - sort),
     )
     return summary
 
@@ -291,8 +328,10 @@ def _list_repeats_and_warnings(run: _Run, conn: WorkerConnection) -> None:
     """Sort the staged rows; reject repeated NIKs; list the warnings of the rows kept."""
     if not run.rows:
         raise ImportFileError(f"{run.job.path.name}: the file has a header but no data rows")
+    run.stage_unchanged(conn)
     repeats = imports.sort_staged(conn)
     if repeats:
+        run.unchanged -= imports.unchanged_repeats(conn)
         _reject_repeats(run, repeats)
     run.kept = imports.note_kept_back(conn)
     run.list_warnings(conn, repeats)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import csv
 import logging
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,6 +27,7 @@ from bot.core.files import open_private_text
 from bot.errors import ImportFileError
 from bot.imports.limits import (
     DEFAULT_LIMITS,
+    BlockState,
     Limits,
     bounded_lines,
     bounded_rows,
@@ -34,6 +36,7 @@ from bot.imports.limits import (
     clip,
     read_header_line,
 )
+from bot.imports.unchanged import KnownLines, LineSplitter
 
 logger = logging.getLogger(__name__)
 
@@ -51,26 +54,37 @@ class Table:
     rows: Iterator[list[str]]
     delimiter: str = ","
     first_row: int = 2  # spreadsheet number of the first data row
+    #: With `open_table(known=...)` on a CSV: unchanged lines come as `UNCHANGED`, and
+    #: `lines.current` is the line hash of each record (`bot.imports.unchanged`).
+    lines: LineSplitter | None = None
+    #: True for the row just read when it cannot hold an overlong cell (see `bounded_rows`).
+    short: Callable[[], bool] | None = None
 
 
 @contextmanager
 def open_table(
-    path: Path, *, title_rows: int = 0, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    *,
+    title_rows: int = 0,
+    limits: Limits = DEFAULT_LIMITS,
+    known: KnownLines | None = None,
 ) -> Iterator[Table]:
     """Open a .csv or .xlsx file for streaming, bounded by `limits` (`bot.imports.limits`).
 
     Up to `title_rows` rows above the header holding a single filled cell (a title, often
-    merged across the columns, as staff make them in Excel) are skipped.
+    merged across the columns, as staff make them in Excel) are skipped. With `known` (the
+    line hashes on file), a CSV with a ``nik`` column is split by `LineSplitter`.
     """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
         raise ImportFileError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
     if not path.is_file():
         raise ImportFileError(f"file not found: {path}")
-    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else _open_csv
+    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else partial(_open_csv, known=known)
     with opener(path, limits) as table:
         check_header(table.header, path.name, limits)
-        table.rows = bounded_rows(table.rows, path.name, limits, table.first_row)
+        if table.lines is None:  # the splitter bounds its rows itself
+            table.rows = bounded_rows(table.rows, path.name, limits, table.first_row, table.short)
         _skip_titles(table, title_rows)
         check_header(table.header, path.name, limits)
         yield table
@@ -86,7 +100,7 @@ def _skip_titles(table: Table, limit: int) -> None:
 
 
 @contextmanager
-def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
+def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> Iterator[Table]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         try:
             first = read_header_line(f, path.name, limits)
@@ -95,9 +109,44 @@ def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
         if not first.strip():
             raise ImportFileError(f"{path.name}: the file is empty or its header row is blank")
         delimiter = max((",", ";", "\t"), key=first.count)
-        reader = csv.reader(bounded_lines(f, first, path.name, limits), delimiter=delimiter)
+        state = BlockState()
+        lines = bounded_lines(f, first, path.name, limits, state)
+        reader = csv.reader(lines, delimiter=delimiter)
         header = next(reader)
-        yield Table(header, _csv_rows(reader, path.name), delimiter)
+        names = column_names(header)
+        if known is None or "nik" not in names:
+            short = _one_short_line(reader, state)
+            yield Table(header, _csv_rows(reader, path.name), delimiter, short=short)
+            return
+        splitter = LineSplitter(known, delimiter, names.index("nik"), path.name, limits)
+        rows = _split_rows(splitter, lines, state, path.name)
+        yield Table(header, rows, delimiter, lines=splitter)
+
+
+def _one_short_line(reader: Any, state: BlockState) -> Callable[[], bool]:
+    """For `bounded_rows`: the row just read came from one line of a short block."""
+    last = reader.line_num
+
+    def one_line() -> bool:
+        nonlocal last
+        now = reader.line_num
+        single, last = now - last == 1, now
+        return single and state.short
+
+    return one_line
+
+
+def _split_rows(
+    splitter: LineSplitter, lines: Iterator[str], state: BlockState, name: str
+) -> Iterator[list[str]]:
+    """The records the splitter yields (lines not on file), with decoding and CSV errors
+    turned into ImportFileError; the row number of each is ``2 + splitter.index``."""
+    try:
+        yield from splitter.records(lines, state)
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{name}: not UTF-8; save it as 'CSV UTF-8'") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: unreadable CSV: {exc}") from None
 
 
 def _csv_rows(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:

@@ -2,6 +2,7 @@
 
     list_teams(office) -> list[Team]
     add_team(office, staff, NewTeam) -> TeamAdded
+    set_kits(office, staff, team_id, kits, per_kit) -> TeamOutcome | None   CHANGED / INVALID
     remove_team(office, staff, name) -> Replanned | None    None: no active team of that name
     close_day(office, staff, day, reason) -> Replanned
     capacity(office, start, end) -> list[SlotCapacity]      per working day × slot × team
@@ -32,9 +33,10 @@ PER_KIT_MAX = 500
 
 
 class TeamOutcome(StrEnum):
-    """What came of adding a team."""
+    """What came of adding a team or changing its kits."""
 
     ADDED = "added"
+    CHANGED = "changed"  # kits or recordings per kit changed
     NAME_TAKEN = "name_taken"  # an active team has this name (any case)
     INVALID = "invalid"  # empty or long name, kits or per-kit out of range
 
@@ -104,6 +106,19 @@ async def add_team(office: Office, staff: Staff, new: NewTeam) -> TeamAdded:
     except TeamNameTaken:
         return TeamAdded(TeamOutcome.NAME_TAKEN)
     return TeamAdded(TeamOutcome.ADDED, team)
+
+
+async def set_kits(
+    office: Office, staff: Staff, team_id: int, kits: int, per_kit: int
+) -> TeamOutcome | None:
+    """Change a team's kits and recordings per kit (its booked visits stay); None when there
+    is no such active team."""
+    if not (1 <= kits <= KITS_MAX and 1 <= per_kit <= PER_KIT_MAX):
+        return TeamOutcome.INVALID
+    now = office.clock.now()
+    if not await teams.set_kits(office.db, team_id, kits, per_kit, staff.actor, now):
+        return None
+    return TeamOutcome.CHANGED
 
 
 async def remove_team(office: Office, staff: Staff, name: str) -> Replanned | None:

@@ -2,7 +2,9 @@
 
 Loop: claim a small batch (about a second's worth, so the claim-time re-check — resident
 recorded, chat opted out or unreachable — stays fresh), take a bulk slot from the pacer for each
-row (direct replies take interactive slots and go first), send it in its own task, settle it:
+row (direct replies take interactive slots and go first), send it in its own task, settle it.
+The next batch is claimed while one is paced, so a claim waiting for the database writer (a
+round still being planned, an import) never stalls sending:
 
 - sent → `sent`;
 - 429 (`RateLimited`) → the pacer pauses the whole channel for `retry_after`; the row goes back
@@ -77,6 +79,7 @@ class Dispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._idle_polls = 0
+        self._prefetch: asyncio.Task[list[OutboxItem]] | None = None
         self.counts: dict[str, int] = {"sent": 0, "failed": 0, "dead": 0, "retry": 0, "429": 0}
         self.telemetry = telemetry or Telemetry()  # /metrics
 
@@ -106,31 +109,55 @@ class Dispatcher:
                 if not busy:
                     await self._idle(stop)
         finally:
+            await self._release([item.id for item in await self._take_prefetched()])
             await self._drain()
 
     async def _round(self, stop: asyncio.Event) -> bool:
-        """Claim and start one batch; False when there was nothing to do."""
+        """Pace and start one batch (claiming the next meanwhile); False when there was none."""
         self._wake.clear()
-        now = self.clock.now()
-        window_open = self.window.is_open(now)
-        if not await outbox.has_due(self.db, self.channel, now, window_open=window_open):
+        items = await self._take_prefetched() or await self._claim()
+        if not items:
             await self._recover_expired()
             return False
-        items = await outbox.claim(
-            self.db, self.channel, self.worker, now, self.batch, window_open=window_open
-        )
+        # the next batch is claimed while this one is paced: a claim that waits for the writer
+        # (a round being planned, an import) never leaves the channel idle
+        self._prefetch = asyncio.create_task(self._claim())
         for index, item in enumerate(items):
             await self._slots.acquire()
             paced = self.pacer.acquire(item.chat_id, interactive=False, is_group=item.is_group)
             if not await _unless_stopped(paced, stop):
                 self._slots.release()
-                left = [i.id for i in items[index:]]
-                await outbox.release(self.db, left, self.clock.now(), "dispatcher stopped")
+                await self._release([i.id for i in items[index:]])
                 break
             task = asyncio.create_task(self._deliver(item))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return True
+
+    async def _claim(self) -> list[OutboxItem]:
+        """Claim a batch of due rows ([] when none is due)."""
+        now = self.clock.now()
+        window_open = self.window.is_open(now)
+        if not await outbox.has_due(self.db, self.channel, now, window_open=window_open):
+            return []
+        return await outbox.claim(
+            self.db, self.channel, self.worker, now, self.batch, window_open=window_open
+        )
+
+    async def _take_prefetched(self) -> list[OutboxItem]:
+        """The batch claimed ahead ([] when none, or when claiming it failed)."""
+        task, self._prefetch = self._prefetch, None
+        if task is None:
+            return []
+        try:
+            return await task
+        except Exception:  # the claim failed: claim again now
+            logger.exception("Claiming ahead on %s failed", self.channel)
+            return []
+
+    async def _release(self, ids: list[int]) -> None:
+        if ids:
+            await outbox.release(self.db, ids, self.clock.now(), "dispatcher stopped")
 
     async def _deliver(self, item: OutboxItem) -> None:
         """Send one row and settle it."""

@@ -7,6 +7,7 @@ never leaves in a Referer header).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,16 @@ class Console:
     office: Office
     cache_s: float = CACHE_S
     progress: tuple[float, Progress] | None = None
-    charts: dict[str, tuple[float, bytes]] = field(default_factory=dict)
+    trend: dict[tuple[str, str], int] = field(default_factory=dict)  # recorded, last 14 days
+    counting: asyncio.Task[Progress | None] | None = None  # the figures being counted again
+    charts: dict[str, tuple[float, bytes]] = field(default_factory=dict)  # lang → (count, png)
+    drawing: dict[str, asyncio.Task[tuple[float, bytes] | None]] = field(default_factory=dict)
     notes: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id → user, name, data
+
+    def forget_figures(self) -> None:
+        """After an import: the next Ringkasan counts again before it shows."""
+        self.progress = None
+        self.charts.clear()
 
     def fresh(self, at: float) -> bool:
         """A cached figure from `at` is still good."""
@@ -106,6 +115,7 @@ def build_console(office: Office, **options: Any) -> Starlette:
         Route("/tim", planning.teams_page, methods=["GET"]),
         Route("/tim/tambah", planning.add_team, methods=["POST"]),
         Route("/tim/hapus", planning.remove_team, methods=["POST"]),
+        Route("/tim/{team_id:int}/kit", planning.set_kits, methods=["POST"]),
         Route("/tim/tutup", planning.close_day, methods=["POST"]),
         Route("/pengurus", people.officials_page, methods=["GET"]),
         Route("/pengurus/{official_id:int}", people.decide, methods=["POST"]),
@@ -124,8 +134,9 @@ def build_console(office: Office, **options: Any) -> Starlette:
     return app
 
 
-def mount_console(web: Starlette, office: Office) -> Starlette:
+def mount_console(web: Starlette, office: Office) -> Console:
     """Mount the console on `jemput run`'s web server at /konsol (and /konsol → /konsol/)."""
+    console = build_console(office)
     web.router.routes.append(Route("/konsol", _home, methods=["GET"]))
-    web.mount("/konsol", build_console(office))
-    return web
+    web.mount("/konsol", console)
+    return console.state.console  # type: ignore[no-any-return]

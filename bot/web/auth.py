@@ -135,10 +135,14 @@ def staff_page(handler: Page) -> Endpoint:
 
 
 async def login_form(request: Request) -> Response:
-    """GET /masuk?t=…: a button that spends the link (robots that preview links only GET)."""
+    """GET /masuk?t=…: a button that spends the link (robots that preview links only GET);
+    a used, expired or unknown link is refused at once."""
     token = request.query_params.get("t", "")
     if not token:
         return plain_page(request, "refused.html", 400, "k_link_bad")
+    office = request.app.state.console.office
+    if not await console.link_open(office.db, token_hash(token), office.clock.now()):
+        return plain_page(request, "refused.html", 403, "k_link_bad")
     return plain_page(request, "login.html", 200, token=token)
 
 
@@ -162,8 +166,8 @@ async def login(request: Request) -> Response:
     base = str(request.scope.get("root_path", ""))
     response = RedirectResponse(f"{base}/", status_code=303)
     response.set_cookie(
-        COOKIE, session, max_age=int(office.settings.console_idle_hours * 3600) + 60,
-        path=base or "/", httponly=True, samesite="strict", secure=console_.secure(request),
+        COOKIE, session, path=base or "/", httponly=True, samesite="strict",
+        secure=console_.secure(request),  # no max-age: gone with the browser; idle ends it here
     )  # fmt: skip
     logger.info("Console session started for %s", who.actor)
     return response

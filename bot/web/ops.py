@@ -20,7 +20,7 @@ from starlette.responses import Response
 from bot.core.calendar import SendWindow
 from bot.core.files import write_private_bytes
 from bot.core.tokens import new_token
-from bot.errors import ImportFileError
+from bot.errors import ImportFileError, StorageError
 from bot.imports.residents import import_residents
 from bot.imports.uploads import SUFFIXES, import_upload, safe_name, too_big
 from bot.outreach.jobs import Outreach
@@ -49,6 +49,7 @@ async def _received(visit: Visit) -> tuple[str, str, bytes] | str:
     if upload.size is not None and upload.size > limit:
         return too_big(upload.size, limit)
     data = await upload.read()
+    await upload.close()  # the spooled copy (personal data) goes at once
     return (kind, name, data) if len(data) <= limit else too_big(len(data), limit)
 
 
@@ -69,8 +70,7 @@ async def upload(visit: Visit) -> Response:
         key = new_token()
         visit.console.keep_note(key, visit.staff.user_id, notes[0], notes[1])
         link = f"{visit.base}/impor/catatan/{key}"
-    visit.console.progress = None  # Ringkasan counts again
-    visit.console.charts.clear()
+    visit.console.forget_figures()  # Ringkasan counts again
     return visit.page("imports.html", tab="impor", kinds=KINDS, result=summary, notes=link)
 
 
@@ -79,10 +79,13 @@ async def _field(
 ) -> tuple[str, tuple[str, bytes] | None]:
     """Kit results, SIAK statuses or students: the shared upload path of the chat."""
     office = visit.office
-    replies = await import_upload(
-        office.db, office.settings, office.clock, kind, name, data, actor=visit.staff.actor,
-        lang=visit.lang, follow_up=_notices(visit) if kind == "statuses" else None,
-    )  # fmt: skip
+    try:
+        replies = await import_upload(
+            office.db, office.settings, office.clock, kind, name, data, actor=visit.staff.actor,
+            lang=visit.lang, follow_up=_notices(visit) if kind == "statuses" else None,
+        )  # fmt: skip
+    except StorageError as exc:  # the file imports work on SQLite only, for now
+        return visit.t("upload_failed", name=name, reason=str(exc)), None
     doc = next((r.document for r in replies if r.document is not None), None)
     return replies[0].text, (doc.filename, doc.content) if doc is not None else None
 
@@ -111,10 +114,9 @@ async def _residents(visit: Visit, name: str, data: bytes) -> tuple[str, tuple[s
                 office.db, path, today=office.clock.today(), actor=visit.staff.actor,
                 regions=office.settings.regions_file, now=office.clock.now(),
             )  # fmt: skip
-        except ImportFileError as exc:
-            return visit.t(
-                "upload_failed", name=name, reason=str(exc).removeprefix(f"{name}: ")
-            ), None
+        except (ImportFileError, StorageError) as exc:  # StorageError: on PostgreSQL, for now
+            reason = str(exc).removeprefix(f"{name}: ")
+            return visit.t("upload_failed", name=name, reason=reason), None
         rejects = summary.rejects_path
         notes = (rejects.name, rejects.read_bytes()) if rejects and rejects.exists() else None
     return visit.t("upload_done", name=name, summary=summary.line()), notes

@@ -74,6 +74,19 @@ async def add_team(visit: Visit) -> Response:
 
 
 @staff_page
+async def set_kits(visit: Visit) -> Response:
+    """POST /tim/{id}/kit (kit, per_kit): a team's kits and recordings per kit."""
+    team_id = int(visit.request.path_params["team_id"])
+    kits = parse_number(visit.field("kit"), low=1)
+    per_kit = parse_number(visit.field("per_kit"), low=1)
+    if kits is None or per_kit is None:
+        return visit.back("/tim", "team_invalid")
+    changed = await office_teams.set_kits(visit.office, visit.staff, team_id, kits, per_kit)
+    notes = {TeamOutcome.CHANGED: "team_changed", None: "team_missing"}
+    return visit.back("/tim", notes.get(changed, "team_invalid"))
+
+
+@staff_page
 async def remove_team(visit: Visit) -> Response:
     """POST /tim/hapus (nama): its visits from today on are re-planned."""
     removed = await office_teams.remove_team(visit.office, visit.staff, visit.field("nama"))

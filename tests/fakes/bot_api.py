@@ -25,7 +25,7 @@ import json
 import math
 import re
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from contextlib import suppress
 from dataclasses import dataclass
 from email import policy
@@ -93,6 +93,7 @@ class FakeBotApi(FakeServer):
         self.history: dict[int, dict[str, Any]] = {}  # every pushed update by id
         self.accepted = 0  # sends answered 200
         self.limited = 0  # sends answered 429 by the flood limits
+        self.limited_by: Counter[str] = Counter()  # 'overall', 'chat' or 'group'
         self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
         #: What each message the bot sent shows now, by (chat id, message id): for edits.
         self.shown: dict[tuple[str, int], dict[str, Any]] = {}
@@ -351,11 +352,11 @@ class FakeBotApi(FakeServer):
             while window and window[0] <= now - span:
                 window.popleft()
             if limit is not None and len(window) >= limit:
-                self._limit(span - (now - window[0]))
+                self._limit(span - (now - window[0]), "group" if key else "overall")
         tokens = self._tokens(chat_id, now)
         if not group and tokens is not None and tokens < 1:
             assert self.per_chat_per_s is not None
-            self._limit((1 - tokens) / self.per_chat_per_s)
+            self._limit((1 - tokens) / self.per_chat_per_s, "chat")
         for key, _, _ in windows:
             self._window[key].append(now)
         if not group and tokens is not None:
@@ -368,8 +369,9 @@ class FakeBotApi(FakeServer):
         tokens, at = self._buckets.get(chat_id, (float(self.chat_burst), now))
         return min(float(self.chat_burst), tokens + (now - at) * self.per_chat_per_s)
 
-    def _limit(self, wait: float) -> None:
+    def _limit(self, wait: float, by: str) -> None:
         self.limited += 1
+        self.limited_by[by] += 1
         seconds = max(1, math.ceil(wait))
         raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
 
