@@ -858,3 +858,17 @@ async def test_the_fast_path_ends_as_a_full_read_would(db: Database, tmp_path: P
     assert (fast.inserted, fast.updated, fast.unchanged, fast.status_changed) == (1, 2, 1, 1)
     assert (full.inserted, full.updated, full.unchanged, full.status_changed) == (1, 2, 1, 1)
     assert [tuple(r) for r in fast_rows] == [tuple(r) for r in full_rows]
+
+
+async def test_reimport_fast_path_with_the_nik_in_another_column(
+    db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    columns = ["nama", "no_kk", "NIK", *[c for c in COLUMNS if c not in ("nik", "no_kk", "nama")]]
+    quoted = {**BUDI, "alamat": "Jl. Merdeka; No. 7"}  # quoted by the writer (';' separated)
+    path = write_csv(tmp_path / "warga.csv", [SITI, quoted, SITI], columns, delimiter=";")
+    assert (await run(db, path)).inserted == 2
+    caplog.set_level("DEBUG", logger="bot.imports.residents")
+    again = await run(db, path, now=LATER)
+    assert (again.unchanged, again.rejected, again.updated) == (2, 1, 0)
+    assert "(2 unchanged lines passed by)" in caplog.text
+    assert read_csv(tmp_path / "warga.rejects.csv", ";")[1][-2:] == ["4", "NIK repeats row 2"]
