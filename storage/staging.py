@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+from psycopg.adapt import Dumper
 
 from bot.core.status import STAGE
 from storage.db import PRAGMAS, WRITE_LOCK, Database, PgDatabase, connect_pg, is_url, pg_params
@@ -176,6 +177,15 @@ class _Rows:
         return iter(self.fetchall())
 
 
+class _BoolAsInt(Dumper):
+    """bool → 0/1 (SQLite code passes flags as bools into integer columns, COPY too)."""
+
+    oid = psycopg.postgres.types["int8"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return b"1" if obj else b"0"
+
+
 class PgWorker(WorkerConnection):
     """A private autocommit psycopg connection: statements translated, COPY for staging."""
 
@@ -183,6 +193,7 @@ class PgWorker(WorkerConnection):
 
     def __init__(self, url: str) -> None:
         self.raw = connect_pg(url)
+        self.raw.adapters.register_dumper(bool, _BoolAsInt)
         self.raw.execute("SET temp_buffers = '64MB'")
 
     def execute(self, sql: str, params: Any = ()) -> WorkerCursor:
