@@ -185,9 +185,6 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
         done = await client.post(
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "recordings"}, files=files
         )
-        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
-            assert done.status_code == 200 and "SQLite" in done.text
-            return
         assert done.status_code == 200 and 'id="import-result"' in done.text
         link = re.search(r'href="(/konsol/impor/catatan/[^"]+)"', done.text)
         assert link is not None
@@ -221,9 +218,6 @@ async def test_residents_upload_runs_the_residents_import(team_office: App, engi
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "residents"},
             files={"berkas": ("warga.csv", data, "text/csv")},
         )  # fmt: skip
-        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
-            assert done.status_code == 200 and "SQLite" in done.text
-            return
         assert done.status_code == 200 and "inserted 1" in done.text, done.text[-600:]
         assert 'id="notes-link"' in done.text  # the rejected row
     wati = await _one(team_office, "SELECT nama FROM residents WHERE nik = '1971016502900001'")
