@@ -20,7 +20,8 @@ from starlette.responses import Response
 from bot.core.calendar import SendWindow
 from bot.core.files import write_private_bytes
 from bot.core.tokens import new_token
-from bot.errors import ImportFileError
+from bot.errors import FileLimitError, ImportFileError
+from bot.imports.limits import Limits
 from bot.imports.residents import import_residents
 from bot.imports.uploads import SUFFIXES, import_upload, safe_name, too_big
 from bot.outreach.jobs import Outreach
@@ -110,7 +111,10 @@ async def _residents(visit: Visit, name: str, data: bytes) -> tuple[str, tuple[s
             summary = await import_residents(
                 office.db, path, today=office.clock.today(), actor=visit.staff.actor,
                 regions=office.settings.regions_file, now=office.clock.now(),
+                limits=Limits.from_settings(office.settings),
             )  # fmt: skip
+        except FileLimitError as exc:  # in the staff member's language
+            return visit.t("upload_failed", name=name, reason=visit.t(exc.key, **exc.values)), None
         except ImportFileError as exc:
             reason = str(exc).removeprefix(f"{name}: ")
             return visit.t("upload_failed", name=name, reason=reason), None
