@@ -20,8 +20,6 @@ from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import scalar, write_csv
 from tests.order_support import ADMIN, STAFF_CHAT, add_team, office_app, payloads
 
-pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
-
 HEADER = "nik,nama,tanggal_lahir,sekolah,kelas"
 TODAY = date(2026, 11, 28)
 
@@ -31,7 +29,7 @@ def student(serial: int, born: date, school: str = "SMAN 1 Pangkalpinang") -> st
 
 
 @pytest.fixture
-async def school_office(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
+async def school_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
     app = await office_app(tmp_path, clock)
     lines = [
         student(1, date(2009, 12, 20)),  # 16, turns 17 in 3 weeks: soon
