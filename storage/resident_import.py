@@ -155,7 +155,7 @@ def stage(
 
 def line_hashes(conn: WorkerConnection) -> Iterator[int]:
     """The line hashes of the residents on file."""
-    for (found,) in conn.execute("SELECT line_hash FROM residents WHERE line_hash > 0"):
+    for (found,) in conn.stream("SELECT line_hash FROM residents WHERE line_hash > 0"):
         yield int(found)
 
 
@@ -187,7 +187,6 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     if conn.dialect is Dialect.POSTGRES:
         conn.temp_table("import_sorted", f"row INTEGER, {_COLS}", rowid=True)
         conn.execute(_SORT_PG)
-        conn.execute("CREATE INDEX ON pg_temp.import_sorted (nik)")
         conn.analyze("pg_temp.import_sorted", "pg_temp.import_fast")
     else:
         conn.execute(_SORT)

@@ -43,6 +43,12 @@ def moves_back(stored: str, new: str) -> str:
 _PG_INT_COLUMNS = frozenset({"row", "kawin", "line_hash", "visit_id", "known", "dup", "skip"})
 
 
+#: PostgreSQL: rows a streamed read holds at a time; session memory for staging tables (a
+#: million staged residents fit, so sorting and merging them stays off the disk).
+STREAM_ROWS = 10_000
+TEMP_BUFFERS_MB = 256
+
+
 class WorkerCursor(Protocol):
     """What `WorkerConnection.execute` returns (a sqlite3 or psycopg cursor, or a wrapper)."""
 
@@ -84,6 +90,10 @@ class WorkerConnection:
 
     def lastrowid(self, sql: str, params: Any = ()) -> int:
         """Run an insert into a table with a generated id; the new id."""
+        raise NotImplementedError
+
+    def stream(self, sql: str) -> Iterator[Any]:
+        """The rows of a large read, a few thousand at a time (not all in memory)."""
         raise NotImplementedError
 
     def temp_table(self, name: str, columns: str, *, rowid: bool = False) -> None:
@@ -155,6 +165,10 @@ class SqliteWorker(WorkerConnection):
         """Run an insert; its rowid."""
         return int(self.raw.execute(sql, params).lastrowid or 0)
 
+    def stream(self, sql: str) -> Iterator[Any]:
+        """sqlite3 cursors fetch as they go."""
+        return iter(self.raw.execute(sql))
+
     def close(self) -> None:
         """Close the connection."""
         self.raw.close()
@@ -194,7 +208,7 @@ class PgWorker(WorkerConnection):
     def __init__(self, url: str) -> None:
         self.raw = connect_pg(url)
         self.raw.adapters.register_dumper(bool, _BoolAsInt)
-        self.raw.execute("SET temp_buffers = '64MB'")
+        self.raw.execute(f"SET temp_buffers = '{TEMP_BUFFERS_MB}MB'")
 
     def execute(self, sql: str, params: Any = ()) -> WorkerCursor:
         """Run one statement (translated); BEGIN IMMEDIATE takes the write lock."""
@@ -226,6 +240,10 @@ class PgWorker(WorkerConnection):
         """Run an insert with RETURNING id; the id."""
         row = self.raw.execute(to_postgres(returns_id(sql) or sql), pg_params(params)).fetchone()
         return int(row[0]) if row else 0
+
+    def stream(self, sql: str) -> Iterator[Any]:
+        """Fetch in chunks (psycopg's chunked stream): the client holds one chunk at a time."""
+        return self.raw.cursor().stream(to_postgres(sql), size=STREAM_ROWS)
 
     def close(self) -> None:
         """Close the connection."""
