@@ -279,7 +279,10 @@ async def run_outreach(
                 if member is None:
                     group.create_task(dispatcher.run(stop))
                 else:
-                    send = lead(member, f"send:{dispatcher.channel}", stop, dispatcher.run)
+                    send = lead(
+                        member, f"send:{dispatcher.channel}", stop, dispatcher.run,
+                        pause_s=dispatcher.recovery_pause_s,
+                    )  # fmt: skip
                     group.create_task(send)
     finally:
         scheduler.pause()  # no new runs; the running ones finish before the database closes

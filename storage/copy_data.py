@@ -4,7 +4,7 @@ Both must be at the same migration level (the target is migrated first; an older
 refused with one line: `jemput migrate --db PATH` brings it up). Tables go parents first (foreign
 keys), each with COPY; generated ids continue after the copied ones; at the end every table's
 row count is compared and a difference is an error. One transaction: a failed copy leaves the
-target as it was.
+target as it was. Then ANALYZE: without statistics the planner takes the full tables for empty.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def copy_sqlite_to_pg(source: Path, url: str) -> dict[str, int]:
                             raise StorageError(f"{table}: copied {count} rows, found {row}")
             except psycopg.Error as exc:
                 raise StorageError(f"copy failed, nothing kept: {exc}".splitlines()[0]) from exc
+            dst.execute("ANALYZE")  # fresh statistics: the planner must know the tables are full
             return counts
     finally:
         src.close()

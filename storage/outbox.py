@@ -228,7 +228,7 @@ def _item(row: Any) -> OutboxItem:
 
 
 async def _settle(db: Database, sql: str, params: Sequence[Any]) -> None:
-    async with db.write() as conn:
+    async with db.write(shared=True) as conn:  # one row by id: no need to wait for other writers
         await conn.execute(sql, params)
 
 

@@ -19,6 +19,7 @@ from bot.core.orders import OfficialStatus, OrderKind, Role, VisitStatus
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
+from storage.dialect import Dialect
 from storage.outbox import (
     NEEDS_RECORDING_SQL,
     NewMessage,
@@ -212,6 +213,8 @@ async def plan_summons_chunk(db: Database, lo: str, hi: str, plan: SummonsPlan) 
         await conn.executemany(
             _PLAN_TEXT, [(*v[:4], text_id) for v, text_id in zip(variants, ids, strict=True)]
         )
+        if conn.dialect is Dialect.POSTGRES:  # a round grows these fast: the planner must know
+            await conn.execute("ANALYZE outbox, summons")  # (else it scans them per resident)
         await conn.execute(_PLAN_DUE, due)
         await conn.execute(_PLAN_LEDGER, {"today": due["today"], "now": now})
         cur = await conn.execute(

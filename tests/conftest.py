@@ -72,7 +72,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if PG_BIN is None:
-        skipped = [r for r in terminalreporter.stats.get("skipped", []) if "[pg" in r.nodeid]
+        skipped = [
+            r
+            for r in terminalreporter.stats.get("skipped", [])
+            if "PostgreSQL not installed" in str(r.longrepr)
+        ]
         terminalreporter.write_line(
             f"PostgreSQL not installed: {len(skipped)} PostgreSQL tests skipped"
             " (install postgresql; JEMPUT_REQUIRE_PG=1 makes them required)"

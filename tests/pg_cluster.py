@@ -21,7 +21,11 @@ CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/
 
 
 def find_bin_dir() -> Path | None:
-    """Where initdb and pg_ctl are, or None."""
+    """Where initdb and pg_ctl are, or None (JEMPUT_PG_BIN: that folder, or 'none')."""
+    chosen = os.environ.get("JEMPUT_PG_BIN")
+    if chosen:
+        folder = Path(chosen)
+        return folder if (folder / "initdb").exists() else None
     found = shutil.which("initdb")
     dirs = [Path(found).parent] if found else []
     dirs += [Path(c) for c in CANDIDATES]

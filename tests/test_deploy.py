@@ -27,6 +27,7 @@ DEPLOY = ROOT / "deploy"
 SETTINGS = {name.upper() for name in Settings.model_fields}
 #: Environment variables of Python and its libraries, not settings of ours.
 NOT_OURS = {"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "MPLCONFIGDIR"}
+NOT_OURS |= {"POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"}  # the postgres image's
 OPT_JEMPUT = "/opt/jemput-bola/.venv/bin/jemput"
 DOCS = [ROOT / "README.md", ROOT / "docs" / "PANDUAN-OPERATOR.md", *DEPLOY.iterdir()]
 
@@ -120,7 +121,11 @@ def test_compose_runs_the_bot_with_its_data_in_a_volume() -> None:
     assert "jemput-data:/data" in text and re.search(r"^volumes:\n  jemput-data:", text, re.M)
     assert '"127.0.0.1:8080:8080"' in text and "restart: unless-stopped" in text
     assert "max-size" in text  # docker logs rotate
-    assert "# postgres:" in text  # the place the PostgreSQL service goes
+    # PostgreSQL only with its profile; the bot waits for it when it runs
+    assert re.search(
+        r"^  postgres:\n    image: postgres:15\n    profiles: \[\"postgres\"\]", text, re.M
+    )
+    assert "condition: service_healthy\n        required: false" in text
 
 
 def test_systemd_unit_has_the_required_options() -> None:

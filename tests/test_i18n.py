@@ -40,3 +40,13 @@ def test_both_languages_with_the_same_placeholders() -> None:
 def test_a_missing_key_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
     assert t("en", "no_such_key") == "no_such_key"
     assert "Missing message key no_such_key" in caplog.text
+
+
+def test_numbers_are_written_as_each_language_writes_them() -> None:
+    from bot.i18n.numbers import number, percent
+
+    assert number("id", 1234567) == "1.234.567"
+    assert number("en", 1234567) == "1,234,567"
+    assert number("id", 12345.25, 1) == "12.345,2"
+    assert percent("id", 0.695) == "69,5%"
+    assert percent("en", 0.695) == "69.5%"

@@ -79,6 +79,15 @@ async def test_a_direct_reply_takes_a_few_overall_slots_at_once_bulk_none() -> N
     assert time.monotonic() - started >= 0.09
 
 
+async def test_during_bulk_sending_a_reply_takes_the_next_slot_not_a_burst() -> None:
+    pacer = RatePacer(10, 1000, 1000, headroom=0.0)
+    await pacer.acquire("bulk", interactive=False)
+    started = time.monotonic()
+    for chat in "abc":
+        await pacer.acquire(chat, interactive=True)
+    assert time.monotonic() - started >= 0.25  # slots 100 ms apart: under the overall rate
+
+
 # --- over HTTP: the channel, the real pacer and a fake with Telegram's limits ---------------
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
+from bot.cli.main import main
 from bot.core.clock import Clock
 from bot.errors import StorageError
 from storage import workers
@@ -42,7 +43,7 @@ async def fake() -> AsyncIterator[FakeBotApi]:
 
 
 async def test_leases_have_one_holder_and_workers_are_listed_while_alive(
-    app: App, engine: str
+    app: App, engine: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert await workers.acquire(app.db, "send:telegram", 5)
     assert await workers.acquire(app.db, "send:telegram", 5)  # renewing is taking again
@@ -56,7 +57,13 @@ async def test_leases_have_one_holder_and_workers_are_listed_while_alive(
     await workers.beat(app.db, "0012_workers.sql", ["send:telegram"], 5)
     [me] = await workers.live(app.db)
     assert me.id == workers.worker_id() and me.pid == os.getpid() and me.roles == "send:telegram"
+    command = ["workers", "--db", str(app.settings.database), "--lang", "en"]
+    assert await asyncio.to_thread(main, command) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{me.id}  started ") and line.endswith("send:telegram")
     await workers.retire(app.db)
+    assert await asyncio.to_thread(main, command) == 0
+    assert capsys.readouterr().out.strip() == "No live workers."
     assert await workers.live(app.db) == []
     assert await workers.holder(app.db, "send:telegram") is None
 
@@ -178,3 +185,27 @@ async def test_three_workers_one_killed_mid_round_lose_nothing(
         assert await workers.live(db) == []  # the two left cleanly, the dead one expired
     finally:
         await db.close()
+
+
+async def test_catching_up_takes_over_only_a_dead_workers_unfinished_job(
+    app: App, engine: str
+) -> None:
+    from storage.job_runs import claim_job_run
+
+    now = app.clock.now()
+    async with app.db.write() as tx:
+        for worker, expires in (("alive:1:1", "2999-01-01T00:00:00Z"), ("dead:2:2", "2000")):
+            await tx.execute(
+                "INSERT INTO workers (id, host, pid, started_at, beat_at, expires_at)"
+                " VALUES (?, 'h', 1, '', '', ?)",
+                (worker, expires),
+            )
+        for slot, worker in (("2026-11-28", "alive:1:1"), ("2026-11-27", "dead:2:2")):
+            await tx.execute(
+                "INSERT INTO job_runs (name, slot, started_at, worker)"
+                " VALUES ('summons', ?, '', ?)",
+                (slot, worker),
+            )
+    assert await claim_job_run(app.db, "summons", "2026-11-28", now, take_over=True) is None
+    assert await claim_job_run(app.db, "summons", "2026-11-27", now, take_over=True) is not None
+    assert await claim_job_run(app.db, "summons", "2026-11-27", now, take_over=False) is None

@@ -36,7 +36,7 @@ from storage.inbox import InboxItem
 CHAT_LEASE_S = 60.0
 #: A chat another worker holds is looked at again after this long.
 CLAIM_RETRY_S = 2.0
-STOP_WAIT_S = 1.0  # on stop, lanes get this long to finish the row in hand
+STOP_WAIT_S = 5.0  # on stop, lanes get this long to finish the row in hand
 SKIPPED = "skipped: over the chat's backlog"
 
 Handle = Callable[[InboxItem], Awaitable[None]]
@@ -61,6 +61,7 @@ class ChatLanes:
         self.log, self.label, self.backlog, self.on_flood = log, label, backlog, on_flood
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
+        self._closing = False
         self._failure: BaseException | None = None
         self.skipped = 0  # rows skipped over a backlog, since start
 
@@ -71,6 +72,8 @@ class ChatLanes:
 
     def feed(self, chat_ids: Iterable[str]) -> None:
         """These chats have new rows: start their lanes (or tell running ones to look again)."""
+        if self._closing:
+            return
         for chat_id in chat_ids:
             if chat_id in self._lanes:
                 self._again.add(chat_id)
@@ -95,7 +98,9 @@ class ChatLanes:
         self.check()
 
     async def close(self, wait: float = STOP_WAIT_S) -> None:
-        """Give lanes `wait` s to finish, then cancel them (their rows stay pending)."""
+        """Lanes finish the row in hand and stop (cancelled after `wait` s); the rows they did
+        not handle stay pending for the next start."""
+        self._closing = True
         if self._lanes:
             await asyncio.wait(set(self._lanes.values()), timeout=wait)
         for task in list(self._lanes.values()):
@@ -115,7 +120,7 @@ class ChatLanes:
                 asyncio.get_running_loop().call_later(CLAIM_RETRY_S, self.feed, [chat_id])
                 return
             held, renewed = True, time.monotonic()
-            while True:
+            while not self._closing:
                 if time.monotonic() - renewed > CHAT_LEASE_S / 2:  # a long lane keeps its chat
                     await inbox.claim_chats(self.db, self.channel, {chat_id}, CHAT_LEASE_S)
                     renewed = time.monotonic()

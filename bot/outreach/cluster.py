@@ -81,11 +81,15 @@ async def lead(
     name: str,
     stop: asyncio.Event,
     body: Callable[[asyncio.Event], Awaitable[None]],
+    *,
+    pause_s: float = 0.0,
 ) -> None:
     """Run `body` while this worker holds the lease `name`; wait for it otherwise.
 
     The lease is renewed every beat; when it cannot be renewed before it expires, `body` is
-    stopped (its own stop event) so two workers never do the same work at once."""
+    stopped (its own stop event) so two workers never do the same work at once. `pause_s`:
+    wait that long after taking the lease (a new sender lets the platform's one-second windows
+    of the previous one pass: its last messages still count there)."""
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         try:
@@ -98,6 +102,8 @@ async def lead(
             continue
         logger.info("Worker %s leads %s", member.id, name)
         member.roles.add(name)
+        if pause_s:
+            await _wait(stop, pause_s)
         valid_until = loop.time() + member.ttl_s
         inner = asyncio.Event()
         task = asyncio.ensure_future(body(inner))

@@ -4,8 +4,8 @@
 
 - **overall**: an evenly spaced slot every 1/rate seconds (GCRA), a little under the platform's
   figure (`headroom`) so network jitter never puts one message too many in a second; bulk sends
-  get no burst, a direct reply may take up to `REPLY_BURST` slots at once when the channel is
-  not busy (the sliding-second cap below still holds);
+  get no burst, a direct reply may take up to `REPLY_BURST` slots at once while no bulk send
+  went out in the last second (during a round it takes the next slot: ≤ 1/rate s);
 - **per chat**: a token bucket per chat. A private chat holds `chat_burst` tokens refilled at
   `chat_rate` per second; a group `group_burst` tokens refilled so that no sliding minute ever
   holds more than `group_rate` messages. A direct reply (interactive) only needs a token, so a
@@ -110,6 +110,7 @@ class RatePacer:
         self._now = now
         self._factor = 1.0
         self._tat = 0.0  # when the next overall slot is due
+        self._last_bulk = float("-inf")  # the latest bulk grant
         self._paused_until = 0.0
         self._per_window = max(1, int(rate_per_s))
         self._window = _WINDOW_S / keep
@@ -192,14 +193,17 @@ class RatePacer:
         while self._queue:
             now = self._now()
             klass = self._queue[0][0]
-            burst = (REPLY_BURST - 1) * self._interval if klass == _INTERACTIVE else 0.0
+            quiet = now - self._last_bulk > self._window  # no bulk sending: replies may burst
+            burst = (REPLY_BURST - 1) * self._interval if klass == _INTERACTIVE and quiet else 0.0
             ready = max(self._tat - burst, self._paused_until, self._window_opens())
             if ready > now:
                 await asyncio.sleep(ready - now)
                 continue
-            _, _, future, chat_id = heapq.heappop(self._queue)
+            klass, _, future, chat_id = heapq.heappop(self._queue)
             if future.done():
                 continue
+            if klass == _BULK:
+                self._last_bulk = now
             future.set_result(None)
             record = [now]
             self._recent.append(record)

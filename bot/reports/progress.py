@@ -25,6 +25,7 @@ from bot.core.clock import Clock
 from bot.core.messages import Document, Reply
 from bot.core.status import born_by
 from bot.i18n import format_date, t
+from bot.i18n.numbers import number, percent
 from bot.settings import Settings
 from storage import progress as sql
 from storage.db import Database
@@ -154,9 +155,9 @@ def summary_text(p: Progress, lang: str) -> str:
         return t(lang, "report_empty")
     ratio = p.recorded / p.target
     lines = [
-        t(lang, "report_head", date=format_date(lang, p.today), recorded=f"{p.recorded:,}",
-          target=f"{p.target:,}", pct=pct(ratio)),
-        t(lang, "report_pace", rate=f"{p.rate:,.1f}"),
+        t(lang, "report_head", date=format_date(lang, p.today), recorded=number(lang, p.recorded),
+          target=number(lang, p.target), pct=percent(lang, ratio)),
+        t(lang, "report_pace", rate=number(lang, p.rate, 1)),
     ]  # fmt: skip
     if p.projected is not None:
         lines.append(t(lang, "report_projection", date=format_date(lang, p.projected)))
@@ -166,7 +167,7 @@ def summary_text(p: Progress, lang: str) -> str:
     if p.behind is not None:
         b = p.behind
         lines.append(t(lang, "report_behind", kelurahan=b.name, kecamatan=b.parent,
-                       pct=pct(b.ratio), unrecorded=f"{b.unrecorded:,}",
+                       pct=percent(lang, b.ratio), unrecorded=number(lang, b.unrecorded),
                        visits=p.visits_needed, per_visit=p.per_visit))  # fmt: skip
     return "\n".join(lines)
 
@@ -177,7 +178,9 @@ def _deadline_line(p: Progress, lang: str) -> str:
     deadline = format_date(lang, p.deadline)
     if p.projected is not None and p.projected <= p.deadline:
         return t(lang, "report_deadline_ok", deadline=deadline)
-    return t(lang, "report_deadline_late", deadline=deadline, needed=f"{p.needed_rate or 0:,.0f}")
+    return t(
+        lang, "report_deadline_late", deadline=deadline, needed=number(lang, p.needed_rate or 0)
+    )
 
 
 def render_chart(p: Progress, lang: str = "id") -> bytes:
