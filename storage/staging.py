@@ -47,6 +47,7 @@ _PG_INT_COLUMNS = frozenset({"row", "kawin", "line_hash", "visit_id", "known", "
 #: million staged residents fit, so sorting and merging them stays off the disk).
 STREAM_ROWS = 10_000
 TEMP_BUFFERS_MB = 256
+WORK_MEM_MB = 256
 
 
 class WorkerCursor(Protocol):
@@ -209,6 +210,7 @@ class PgWorker(WorkerConnection):
         self.raw = connect_pg(url)
         self.raw.adapters.register_dumper(bool, _BoolAsInt)
         self.raw.execute(f"SET temp_buffers = '{TEMP_BUFFERS_MB}MB'")
+        self.raw.execute(f"SET work_mem = '{WORK_MEM_MB}MB'")  # sorts the staged rows in memory
 
     def execute(self, sql: str, params: Any = ()) -> WorkerCursor:
         """Run one statement (translated); BEGIN IMMEDIATE takes the write lock."""
