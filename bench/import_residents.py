@@ -10,6 +10,11 @@ sharing a KK, women's NIK day + 40, some phones, mixed SIAK status codes, a few 
 temporary folder, then times, each in a fresh subprocess so its peak RSS is its own: the import
 into a new database, a second import of the same file (all unchanged), and 10,000 random
 `storage.residents.get_resident` lookups (p50/p99). Targets: 1M rows ≤ 20 s, peak RSS ≤ 150 MB.
+
+``--engine postgres`` starts a throwaway PostgreSQL server (as the tests do, `tests.pg_cluster`)
+and times, side by side: the import into a new database, the re-import, and ``psql \\copy`` of
+the same file into a table with just the NIK primary key and into a bare table (target: the
+import ≤ 2× the keyed \\copy).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import asyncio
 import csv
 import json
 import logging
+import os
 import random
 import resource
 import shutil
@@ -29,6 +35,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.imports.residents import import_residents
 from storage.db import Database
@@ -150,7 +157,7 @@ def _numbered(serials: dict[str, int], prefix: str) -> str:
     return f"{prefix}{serials[prefix]:04d}"
 
 
-async def _import(csv_path: Path, db_path: Path) -> dict[str, object]:
+async def _import(csv_path: Path, db_path: Path | str) -> dict[str, object]:
     """Import once; report seconds, counts and this process's peak RSS."""
     db = await Database.open(db_path)
     try:
@@ -246,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--bad-rate", type=float, default=0.001)
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -253,14 +261,18 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger("bot.imports.residents").setLevel(logging.DEBUG)  # the phase timings
         task, *paths = args.child
         if task == "import":
-            print(json.dumps(asyncio.run(_import(Path(paths[0]), Path(paths[1])))))
+            target = paths[1] if paths[1].startswith("postgresql://") else Path(paths[1])
+            print(json.dumps(asyncio.run(_import(Path(paths[0]), target))))
         else:
             niks = json.loads(Path(paths[1]).read_text())
             print(json.dumps(asyncio.run(_lookups(Path(paths[0]), niks))))
         return
     folder = Path(tempfile.mkdtemp(prefix="jemput-bench-"))
     try:
-        _bench(folder, args.rows, args.seed, args.bad_rate)
+        if args.engine == "postgres":
+            _bench_pg(folder, args.rows, args.seed, args.bad_rate)
+        else:
+            _bench(folder, args.rows, args.seed, args.bad_rate)
     finally:
         if args.keep:
             print(f"kept {folder}")
@@ -291,6 +303,59 @@ def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
         f" p99 {float(str(found['p99_ms'])):.3f} ms"
     )
     print(f"database   {db_path.stat().st_size / 2**20:.0f} MiB")
+
+
+def psql_copy(cluster: Any, csv_path: Path, *, keyed: bool) -> float:
+    """Seconds for ``psql \\copy`` of the file into a new table in a new database: every
+    column text, keyed by NIK or bare."""
+    url = cluster.create_database()
+    try:
+        columns = ", ".join(
+            f"{c} TEXT" + (" PRIMARY KEY" if keyed and c == "nik" else "") for c in HEADER
+        )
+        psql = str(cluster.bin_dir / "psql")
+        psql = psql if Path(psql).exists() else (shutil.which("psql") or "psql")
+        subprocess.run([psql, url, "-qc", f"CREATE TABLE t ({columns})"], check=True)
+        copy = f"\\copy t FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"
+        started = time.perf_counter()
+        subprocess.run([psql, url, "-qc", copy], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - started
+    finally:
+        cluster.drop_database(url)
+
+
+def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
+    """The import and re-import on PostgreSQL, side by side with psql \\copy."""
+    from tests.pg_cluster import Cluster, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL is not installed (initdb, pg_ctl)")
+    csv_path = folder / "residents.csv"
+    started = time.perf_counter()
+    generate(csv_path, rows, seed, bad_rate)
+    os.chmod(folder, 0o755)  # the server's user does not read it, psql (this user) does
+    size = csv_path.stat().st_size / 2**20
+    print(f"generated {rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
+    cluster = Cluster(bin_dir)
+    cluster.start()
+    try:
+        keyed = psql_copy(cluster, csv_path, keyed=True)
+        bare = psql_copy(cluster, csv_path, keyed=False)
+        url = cluster.create_database()
+        first = _child("import", str(csv_path), url)
+        second = _child("import", str(csv_path), url)
+    finally:
+        cluster.remove()
+    print(f"psql       \\copy into a bare table {bare:.2f} s; into a table keyed by NIK"
+          f" {keyed:.2f} s")  # fmt: skip
+    for name, run in (("import", first), ("re-import", second)):
+        secs = float(str(run["seconds"]))
+        print(
+            f"{name:<10} {secs:7.2f} s  {rows / secs:>10,.0f} rows/s  = {secs / keyed:.2f}x keyed"
+            f" \\copy (target <= 2x), {secs / bare:.2f}x bare \\copy"
+            f"  peak RSS {float(str(run['peak_mib'])):6.1f} MiB  | {run['line']}"
+        )
 
 
 if __name__ == "__main__":

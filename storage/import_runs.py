@@ -1,7 +1,8 @@
 """Field imports' shared SQL: import runs, the worker connection, and the summons hold.
 
 Field imports (kit sync, SIAK statuses, students) run like the residents importer: a worker
-thread with its own sqlite3 connection (`connect`) stages the checked rows in temp tables, then
+thread with its own connection (`connect`: SQLite or PostgreSQL) stages the checked rows in temp
+tables (COPY on PostgreSQL), then
 applies them in short ``BEGIN IMMEDIATE`` chunks so a running bot interleaves its writes. Each
 chunk is idempotent (ledgers keyed by what was reported), so an import killed half-way is
 finished by running it again; `start_run` notices the unfinished run of the same file.
@@ -10,16 +11,15 @@ finished by running it again; `start_run` notices the unfinished run of the same
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 from storage import resident_import as imports
-from storage.db import PRAGMAS
+from storage.db import Database
+from storage.staging import WorkerConnection, connect_worker, worker_target
 
-#: The import worker's own synchronous connection (what `connect` returns).
-WorkerConnection = sqlite3.Connection
+__all__ = ["WorkerConnection", "connect", "worker_target"]
 
 #: Summons planner condition on residents aliased ``r``: false while r's area (or r as a listed
 #: person, or r's school) awaits a visit's kit results — from the visit day until the results
@@ -38,26 +38,20 @@ def hold_since(today: date, grace_days: int) -> str:
     return (today - timedelta(days=grace_days)).isoformat()
 
 
-def connect(path: Path, cache_mib: int = 32) -> sqlite3.Connection:
-    """A private autocommit connection with the project's pragmas, used from worker threads
-    one at a time (asyncio.to_thread), never concurrently."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
-    conn.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
-    conn.execute("PRAGMA temp_store = FILE")
-    return conn
+def connect(db: Database | Path | str, cache_mib: int = 32) -> WorkerConnection:
+    """A private autocommit connection to the database (SQLite file or PostgreSQL), used from
+    worker threads one at a time (asyncio.to_thread), never concurrently."""
+    target = db if isinstance(db, Path | str) else worker_target(db)
+    return connect_worker(target, cache_mib)
 
 
-def create_tables(conn: sqlite3.Connection, statements: Iterable[str]) -> None:
-    """Fresh staging tables on the worker connection (drop and create statements)."""
-    for statement in statements:
-        conn.execute(statement)
+def create_tables(conn: WorkerConnection, tables: Mapping[str, tuple[str, bool]]) -> None:
+    """Fresh staging tables on the worker connection: {name: (columns, numbered rows)}."""
+    for name, (columns, rowid) in tables.items():
+        conn.temp_table(name, columns, rowid=rowid)
 
 
-def in_temp_transaction(
-    conn: sqlite3.Connection, sql: str, rows: Iterable[Sequence[object]]
-) -> None:
+def in_temp_transaction(conn: WorkerConnection, sql: str, rows: Iterable[Sequence[object]]) -> None:
     """One statement for every row, in one plain BEGIN: for temp tables (no database lock)."""
     conn.execute("BEGIN")
     conn.executemany(sql, rows)
@@ -65,7 +59,7 @@ def in_temp_transaction(
 
 
 def in_transaction(
-    conn: sqlite3.Connection, statements: list[tuple[str, Mapping[str, object]]]
+    conn: WorkerConnection, statements: list[tuple[str, Mapping[str, object]]]
 ) -> list[int]:
     """Run statements in one BEGIN IMMEDIATE transaction; their row counts."""
     conn.execute("BEGIN IMMEDIATE")
@@ -79,7 +73,7 @@ def in_transaction(
 
 
 def start_run(
-    conn: sqlite3.Connection, kind: str, file: str, digest: str, actor: str, at: str
+    conn: WorkerConnection, kind: str, file: str, digest: str, actor: str, at: str
 ) -> tuple[int, bool]:
     """Record a new run; (its id, True when an unfinished run of the same file is taken over)."""
     conn.execute("BEGIN IMMEDIATE")
@@ -90,12 +84,11 @@ def start_run(
             (at, kind, digest),
         )
         resumed = cur.rowcount > 0
-        cur = conn.execute(
+        run_id = conn.lastrowid(
             "INSERT INTO import_runs (kind, file, file_hash, actor, started_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (kind, file, digest, actor, at),
         )
-        run_id = int(cur.lastrowid or 0)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -104,7 +97,7 @@ def start_run(
 
 
 def finish_run(
-    conn: sqlite3.Connection, run_id: int, at: str, actor: str, summary: Mapping[str, object]
+    conn: WorkerConnection, run_id: int, at: str, actor: str, summary: Mapping[str, object]
 ) -> None:
     """Close the run with its counts and write the audit row (`import.<kind>`), together."""
     row = conn.execute("SELECT kind FROM import_runs WHERE id = ?", (run_id,)).fetchone()
@@ -121,6 +114,6 @@ def finish_run(
     conn.execute("COMMIT")
 
 
-def last_id(conn: sqlite3.Connection, table: str) -> int:
+def last_id(conn: WorkerConnection, table: str) -> int:
     """The largest rowid of a temp staging table (0 when empty)."""
     return int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.{table}").fetchone()[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
@@ -13,6 +12,7 @@ from bot.core.status import RECORDED
 from storage.db import Database
 from storage.flow import LIVE
 from storage.outbox import NEEDS_RECORDING_SQL
+from storage.staging import WorkerConnection
 
 _RECORDED_SQL = ", ".join(f"'{s.value}'" for s in sorted(RECORDED))
 #: Residents who must have an e-KTP today (17+ on :born_by, or married): the target.
@@ -72,7 +72,7 @@ async def team_capacity(db: Database) -> float | None:
     return float(row[0]) if row and row[0] is not None else None
 
 
-def unrecorded_by_rt(conn: sqlite3.Connection, born_by: date) -> Iterator[tuple[str, ...]]:
+def unrecorded_by_rt(conn: WorkerConnection, born_by: date) -> Iterator[tuple[str, ...]]:
     """Wajib-KTP residents still to record, by area and RT: (kecamatan, kelurahan, rw, rt, nama,
     nik, alamat, status) — streamed on a worker connection."""
     yield from conn.execute(
@@ -83,7 +83,7 @@ def unrecorded_by_rt(conn: sqlite3.Connection, born_by: date) -> Iterator[tuple[
     )
 
 
-def orders_export(conn: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
+def orders_export(conn: WorkerConnection) -> Iterator[tuple[object, ...]]:
     """Every order with its visit (if any): code, kind, status, area, address, participants,
     created, visit day, slot, team, visit status, tallies."""
     yield from conn.execute(

@@ -10,7 +10,6 @@ cleanup; `reconcile` applies such rows once a residents import brings the NIK.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -19,23 +18,24 @@ from bot.core.status import Status
 from storage.flow import LIVE
 from storage.import_runs import create_tables, in_temp_transaction
 from storage.outbox import NEEDS_RECORDING_SQL
+from storage.staging import WorkerConnection
 
 #: row, nik, tanggal_rekam, kit, kode_kunjungan.
 Staged = tuple[int, str, str, str, str]
 
 SOURCE = "kit"
 _RECORDED = Status.SUDAH_REKAM.value
-_TEMP = (
-    "DROP TABLE IF EXISTS temp.kit_rows",
-    "DROP TABLE IF EXISTS temp.kit_sorted",
-    "DROP TABLE IF EXISTS temp.kit_new",
-    "DROP TABLE IF EXISTS temp.kit_changed",
-    "CREATE TEMP TABLE kit_changed (nik TEXT PRIMARY KEY, status TEXT) WITHOUT ROWID",
-    "CREATE TEMP TABLE kit_rows (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT)",
-    "CREATE TEMP TABLE kit_sorted (row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT,"
-    " visit_id INTEGER, dup INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TEMP TABLE kit_new (nik TEXT, tanggal TEXT, kit TEXT, visit_id INTEGER, known INTEGER)",
-)
+_STAGED = ("row", "nik", "tanggal", "kit", "code")
+_TEMP = {
+    "kit_changed": ("nik TEXT PRIMARY KEY, status TEXT", False),
+    "kit_rows": ("row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT", False),
+    "kit_sorted": (
+        "row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, code TEXT,"
+        " visit_id INTEGER, dup INTEGER NOT NULL DEFAULT 0",
+        True,
+    ),
+    "kit_new": ("nik TEXT, tanggal TEXT, kit TEXT, visit_id INTEGER, known INTEGER", False),
+}
 _SORT = (
     "INSERT INTO temp.kit_sorted (row, nik, tanggal, kit, code, visit_id)"
     " SELECT k.row, k.nik, k.tanggal, k.kit, k.code, CASE WHEN k.code <> '' THEN (SELECT v.id"
@@ -54,7 +54,7 @@ _IS_NEW = (
 _NEW = (
     "INSERT INTO temp.kit_new (nik, tanggal, kit, visit_id, known)"
     " SELECT s.nik, s.tanggal, s.kit, s.visit_id,"
-    " EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
+    " CASE WHEN EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik) THEN 1 ELSE 0 END"
     f" FROM temp.kit_sorted s WHERE s.rowid BETWEEN :lo AND :hi AND s.dup = 0 AND {_IS_NEW}"
 )
 _LEDGER = (
@@ -91,35 +91,36 @@ _TALLY = (
 )
 
 
-def create_staging(conn: sqlite3.Connection) -> None:
+def create_staging(conn: WorkerConnection) -> None:
     """Fresh staging tables on the worker connection."""
     create_tables(conn, _TEMP)
 
 
-def stage(conn: sqlite3.Connection, rows: Sequence[Staged]) -> None:
-    """Append checked rows (temp table: no lock on the database)."""
-    in_temp_transaction(conn, "INSERT INTO temp.kit_rows VALUES (?, ?, ?, ?, ?)", rows)
+def stage(conn: WorkerConnection, rows: Sequence[Staged]) -> None:
+    """Append checked rows (temp table: no lock on the database; COPY on PostgreSQL)."""
+    conn.copy("kit_rows", _STAGED, rows)
 
 
-def sort_staged(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+def sort_staged(conn: WorkerConnection) -> list[tuple[int, str, str]]:
     """Sort by NIK and date and resolve visit codes; (row, nik, date) of every row whose NIK
     occurs more than once, in row order (the caller marks duplicates with `mark_duplicates`)."""
     conn.execute("BEGIN")
     conn.execute(_SORT)
     conn.execute("DELETE FROM temp.kit_rows")
-    repeats = conn.execute(f"SELECT DISTINCT * FROM ({_REPEATS}) ORDER BY 1").fetchall()
+    repeats = conn.execute(f"SELECT DISTINCT * FROM ({_REPEATS}) AS t ORDER BY 1").fetchall()
     conn.execute("COMMIT")
+    conn.analyze("pg_temp.kit_sorted")
     return [(int(r[0]), str(r[1]), str(r[2])) for r in repeats]
 
 
-def mark_duplicates(conn: sqlite3.Connection, rows: Sequence[int]) -> None:
+def mark_duplicates(conn: WorkerConnection, rows: Sequence[int]) -> None:
     """Leave these rows out of the apply step."""
     in_temp_transaction(
         conn, "UPDATE temp.kit_sorted SET dup = 1 WHERE row = ?", [(r,) for r in rows]
     )
 
 
-def unknown_codes(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
+def unknown_codes(conn: WorkerConnection) -> Iterator[tuple[int, str, str]]:
     """(row, nik, code) of rows naming a kode_kunjungan that is not a live visit."""
     yield from conn.execute(
         "SELECT row, nik, code FROM temp.kit_sorted WHERE code <> '' AND visit_id IS NULL"
@@ -127,13 +128,13 @@ def unknown_codes(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
     )
 
 
-def new_problems(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, int]]:
+def new_problems(conn: WorkerConnection) -> Iterator[tuple[int, str, str | None, int]]:
     """Rows not in the ledger yet whose NIK is not in the data or was recorded on another
     date: (row, nik, that other date, NIK known)."""
     yield from conn.execute(
         "SELECT * FROM (SELECT s.row, s.nik, (SELECT max(k.tanggal_rekam) FROM recordings k"
         " WHERE k.nik = s.nik) AS other, EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
-        f" AS known FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW})"
+        f" AS known FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW}) AS t"
         " WHERE other IS NOT NULL OR NOT known ORDER BY row"
     )
 
@@ -147,7 +148,7 @@ class Applied:
     cancelled: int = 0  # their pending summons, cancelled
 
 
-def _record(conn: sqlite3.Connection, at: str, done: Applied) -> None:
+def _record(conn: WorkerConnection, at: str, done: Applied) -> None:
     """Inside a transaction: the known NIKs in temp.kit_new become SUDAH_REKAM (when they still
     had to record), with history, and their pending summons stop."""
     params = {"at": at}
@@ -159,7 +160,7 @@ def _record(conn: sqlite3.Connection, at: str, done: Applied) -> None:
         done.cancelled = max(conn.execute(_CANCEL, params).rowcount, 0)
 
 
-def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str) -> Applied:
+def apply_chunk(conn: WorkerConnection, lo: int, hi: int, run_id: int, at: str) -> Applied:
     """Apply sorted rows lo..hi in one transaction."""
     params = {"lo": lo, "hi": hi, "run": run_id, "at": at}
     done = Applied()
@@ -178,7 +179,7 @@ def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str
     return done
 
 
-def reconcile(conn: sqlite3.Connection, at: str) -> Applied:
+def reconcile(conn: WorkerConnection, at: str) -> Applied:
     """Ledger rows flagged for cleanup whose NIK is now in the data: apply them."""
     done = Applied()
     conn.execute("BEGIN IMMEDIATE")
@@ -201,7 +202,7 @@ def reconcile(conn: sqlite3.Connection, at: str) -> Applied:
     return done
 
 
-def visit_tallies(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str, int]]:
+def visit_tallies(conn: WorkerConnection, run_id: int) -> list[tuple[str, str, int]]:
     """(order code, visit status, recordings in the ledger) of the visits this run touched."""
     rows = conn.execute(
         "SELECT o.code, v.status, (SELECT count(DISTINCT k2.nik) FROM recordings k2"
@@ -212,6 +213,6 @@ def visit_tallies(conn: sqlite3.Connection, run_id: int) -> list[tuple[str, str,
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
-def flagged_total(conn: sqlite3.Connection) -> int:
+def flagged_total(conn: WorkerConnection) -> int:
     """Ledger rows whose NIK is still not in the data (for the summary)."""
     return int(conn.execute("SELECT count(*) FROM recordings WHERE cleanup = 1").fetchone()[0])

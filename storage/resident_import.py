@@ -1,4 +1,4 @@
-"""SQL for bulk imports (`jemput import residents`), on a plain sqlite3 connection.
+"""SQL for bulk imports (`jemput import residents`), on the worker connection (`storage.staging`).
 
 A million-row import is too slow through aiosqlite's per-call thread hop, so the importer runs
 in a worker thread with its own connection (`connect`: the pragmas of `storage.db`, a bigger
@@ -17,18 +17,23 @@ and rewrites most of the table through the WAL on every commit; in NIK order eac
 written about once. Chunks are larger than a typical batch because every chunk also rewrites
 the tail pages of each ``residents_area`` group. The merge is idempotent, so an interrupted
 import is resumed by running it again.
+
+On PostgreSQL (`storage.staging.PgWorker`) the same statements run translated: the staging
+tables are session temp tables filled with COPY, the sorted copy gets a generated ``rowid``
+(numbered in NIK order), ``BEGIN IMMEDIATE`` takes the advisory write lock of `storage.db`, and
+the line hashes are streamed. 1M rows: see ``bench/import_residents.py --engine postgres``.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.db import PRAGMAS, Database
-from storage.staging import forward_status, moves_back
+from storage.db import Database
+from storage.dialect import Dialect
+from storage.staging import WorkerConnection, connect_worker, forward_status, moves_back
 
 #: Imported fields in record order; a `Record` starts with the row number before them.
 RECORD_COLUMNS = (
@@ -59,21 +64,20 @@ SOURCE_RESIDENTS = "import:residents"
 MERGE_ROWS = 50_000
 
 _COLS = ", ".join(RECORD_COLUMNS)
-_TEMP_TABLES = (
-    "PRAGMA temp_store = FILE",
-    "DROP TABLE IF EXISTS temp.import_rows",
-    "DROP TABLE IF EXISTS temp.import_warnings",
-    "DROP TABLE IF EXISTS temp.import_sorted",
-    "DROP TABLE IF EXISTS temp.import_repeats",
-    "DROP TABLE IF EXISTS temp.import_fast",
-    "CREATE TEMP TABLE import_fast (row INTEGER, nik TEXT)",
-    f"CREATE TEMP TABLE import_rows (row INTEGER, {_COLS})",
-    "CREATE TEMP TABLE import_repeats (row INTEGER PRIMARY KEY)",
-    "CREATE TEMP TABLE import_warnings (row INTEGER, nik TEXT, nama TEXT, warning TEXT)",
-)
-_STAGE = f"INSERT INTO temp.import_rows (row, {_COLS}) VALUES ({', '.join('?' * 17)})"
-_STAGE_WARNING = "INSERT INTO temp.import_warnings VALUES (?, ?, ?, ?)"
+#: Staging tables: {name: (columns, numbered rows on PostgreSQL)}.
+_TEMP_TABLES = {
+    "import_fast": ("row INTEGER, nik TEXT", False),
+    "import_rows": (f"row INTEGER, {_COLS}", False),
+    "import_repeats": ("row INTEGER PRIMARY KEY", False),
+    "import_warnings": ("row INTEGER, nik TEXT, nama TEXT, warning TEXT", True),
+}
+_STAGED = ("row", *RECORD_COLUMNS)
+_WARNED = ("row", "nik", "nama", "warning")
 _SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
+_SORT_PG = (
+    f"INSERT INTO pg_temp.import_sorted (row, {_COLS}) SELECT row, {_COLS}"
+    " FROM pg_temp.import_rows ORDER BY nik, row"
+)
 _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
@@ -104,7 +108,7 @@ _UPDATE = (
 _LINE_ONLY = (
     "UPDATE residents SET line_hash = s.line_hash FROM temp.import_sorted s"
     f" WHERE s.nik = residents.nik AND {_IN_CHUNK} AND residents.row_hash = s.row_hash"
-    " AND residents.line_hash IS NOT s.line_hash"
+    " AND residents.line_hash IS DISTINCT FROM s.line_hash"
 )
 _INSERT_ALL = (
     f"INSERT INTO residents ({_COLS}, created_at, updated_at)"
@@ -133,64 +137,64 @@ class MergeResult:
     status_kept: int = 0  # statuses not moved back (see `_NEW_STATUS`)
 
 
-def connect(path: Path, cache_mib: int = 32, temp_cache_mib: int = 8) -> sqlite3.Connection:
-    """A private autocommit connection with the project's pragmas and empty staging tables."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in PRAGMAS:
-        conn.execute(pragma)
-    conn.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
-    for statement in _TEMP_TABLES:
-        conn.execute(statement)
+def connect(target: Path | str, cache_mib: int = 32, temp_cache_mib: int = 8) -> WorkerConnection:
+    """A private autocommit connection (SQLite file or PostgreSQL URL) with empty staging
+    tables."""
+    conn = connect_worker(target, cache_mib)
+    conn.execute("DROP TABLE IF EXISTS temp.import_sorted")  # `sort_staged` creates it
+    for name, (columns, rowid) in _TEMP_TABLES.items():
+        conn.temp_table(name, columns, rowid=rowid)
     conn.execute(f"PRAGMA temp.cache_size = -{int(temp_cache_mib) * 1024}")
     return conn
 
 
 def stage(
-    conn: sqlite3.Connection, records: Sequence[Record], warnings: Sequence[WarningRow]
+    conn: WorkerConnection, records: Sequence[Record], warnings: Sequence[WarningRow]
 ) -> None:
-    """Append checked rows and their warnings to the staging tables (temp only: no lock)."""
-    conn.execute("BEGIN")
-    try:
-        conn.executemany(_STAGE, records)
-        conn.executemany(_STAGE_WARNING, warnings)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+    """Append checked rows and their warnings to the staging tables (temp only: no lock;
+    COPY on PostgreSQL)."""
+    conn.copy("import_rows", _STAGED, records)
+    if warnings:
+        conn.copy("import_warnings", _WARNED, warnings)
 
 
-def line_hashes(conn: sqlite3.Connection) -> Iterator[int]:
+def line_hashes(conn: WorkerConnection) -> Iterator[int]:
     """The line hashes of the residents on file."""
-    for (found,) in conn.execute("SELECT line_hash FROM residents WHERE line_hash > 0"):
+    for (found,) in conn.stream("SELECT line_hash FROM residents WHERE line_hash > 0"):
         yield int(found)
 
 
-def staged_niks(conn: sqlite3.Connection) -> set[int]:
+def staged_niks(conn: WorkerConnection) -> set[int]:
     """The NIKs of the staged rows, as integers (to match the lines passed by)."""
     return {int(r[0]) for r in conn.execute("SELECT DISTINCT nik FROM temp.import_rows")}
 
 
-def unchanged_repeats(conn: sqlite3.Connection) -> int:
+def unchanged_repeats(conn: WorkerConnection) -> int:
     """Rows passed by as unchanged that `sort_staged` found to repeat an earlier NIK."""
     return int(conn.execute(
         "SELECT count(*) FROM temp.import_fast WHERE row IN (SELECT row FROM temp.import_repeats)"
     ).fetchone()[0])  # fmt: skip
 
 
-def stage_unchanged(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]]) -> None:
+def stage_unchanged(conn: WorkerConnection, rows: Sequence[tuple[int, str]]) -> None:
     """Note (row, nik) of lines passed by as unchanged (to find repeated NIKs)."""
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO temp.import_fast (row, nik) VALUES (?, ?)", rows)
     conn.execute("COMMIT")
 
 
-def sort_staged(conn: sqlite3.Connection) -> dict[int, int]:
+def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins), also
     against the rows passed by as unchanged.
 
     Returns {row: first row} for the repeats (staged or unchanged); `merge` skips them.
     """
-    conn.execute(_SORT)
+    if conn.dialect is Dialect.POSTGRES:
+        conn.temp_table("import_sorted", f"row INTEGER, {_COLS}", rowid=True)
+        conn.execute(_SORT_PG)
+        conn.analyze("pg_temp.import_sorted", "pg_temp.import_fast")
+    else:
+        conn.execute(_SORT)
     repeats: dict[int, int] = {}
     for row, previous in conn.execute(_REPEATS).fetchall():
         repeats[row] = repeats.get(previous, previous)
@@ -220,7 +224,7 @@ _KEPT_BACK = (
 )
 
 
-def note_kept_back(conn: sqlite3.Connection) -> int:
+def note_kept_back(conn: WorkerConnection) -> int:
     """Add a warning for each row whose status would move a resident back (the merge keeps
     the stored status); run after `sort_staged`, before `merge`. The number of such rows."""
     conn.execute("BEGIN")
@@ -229,8 +233,14 @@ def note_kept_back(conn: sqlite3.Connection) -> int:
     return max(kept, 0)
 
 
-def staged_warnings(conn: sqlite3.Connection) -> Iterator[WarningRow]:
+def staged_warnings(conn: WorkerConnection) -> Iterator[WarningRow]:
     """The staged warnings in row order; two on the same row are joined in one line."""
+    if conn.dialect is Dialect.POSTGRES:
+        yield from conn.execute(
+            "SELECT row, min(nik), min(nama), string_agg(warning, '; ' ORDER BY rowid)"
+            " FROM pg_temp.import_warnings GROUP BY row ORDER BY row"
+        )
+        return
     yield from conn.execute(
         "SELECT row, nik, nama, group_concat(warning, '; ') FROM"
         " (SELECT * FROM temp.import_warnings ORDER BY row, rowid) GROUP BY row ORDER BY row"
@@ -238,7 +248,7 @@ def staged_warnings(conn: sqlite3.Connection) -> Iterator[WarningRow]:
 
 
 def merge(
-    conn: sqlite3.Connection,
+    conn: WorkerConnection,
     at: str,
     source: str = SOURCE_RESIDENTS,
     chunk: int = MERGE_ROWS,
@@ -257,9 +267,7 @@ def merge(
     return result
 
 
-def _merge_chunk(
-    conn: sqlite3.Connection, params: dict[str, str | int], result: MergeResult
-) -> None:
+def _merge_chunk(conn: WorkerConnection, params: dict[str, str | int], result: MergeResult) -> None:
     """History, update and insert for one range of sorted rows, in one write transaction.
 
     When no resident falls in the chunk's NIK range (a first import), only the insert runs.
@@ -280,7 +288,7 @@ def _merge_chunk(
 
 
 def write_audit(
-    conn: sqlite3.Connection, at: str, actor: str, action: str, detail: Mapping[str, object]
+    conn: WorkerConnection, at: str, actor: str, action: str, detail: Mapping[str, object]
 ) -> None:
     """One audit_log row; `detail` is stored as JSON (callers keep NIKs out of it)."""
     conn.execute(

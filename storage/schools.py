@@ -7,7 +7,6 @@ are in the data wajib KTP, else when a kit recorded their NIK.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -16,6 +15,7 @@ from pydantic import BaseModel
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
+from storage.staging import WorkerConnection
 
 #: row, nik, nama, tanggal_lahir, sekolah, kelas.
 Student = tuple[int, str, str, str, str, str]
@@ -56,7 +56,7 @@ class Target(BaseModel):
 
 
 def upsert_students(
-    conn: sqlite3.Connection, rows: Sequence[Student], run_id: int, at: str
+    conn: WorkerConnection, rows: Sequence[Student], run_id: int, at: str
 ) -> tuple[int, int]:
     """Insert or update students by NIK in one transaction: (inserted, updated)."""
     niks = [(r[1],) for r in rows]
@@ -74,7 +74,8 @@ def upsert_students(
             " tanggal_lahir = excluded.tanggal_lahir, sekolah = excluded.sekolah,"
             " kelas = excluded.kelas, run_id = excluded.run_id, updated_at = excluded.updated_at"
             " WHERE (students.nama, students.tanggal_lahir, students.sekolah, students.kelas)"
-            " IS NOT (excluded.nama, excluded.tanggal_lahir, excluded.sekolah, excluded.kelas)",
+            " IS DISTINCT FROM"
+            " (excluded.nama, excluded.tanggal_lahir, excluded.sekolah, excluded.kelas)",
             [(r[1], r[2], r[3], r[4], r[5], run_id, at) for r in rows],
         ).rowcount
     except BaseException:

@@ -9,24 +9,25 @@ than one already on file never overrides it; each change writes `status_history`
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.status import NEEDS_RECORDING, RECORDED, Status, moves_back
-from storage.import_runs import create_tables, in_temp_transaction
+from storage.import_runs import create_tables
+from storage.staging import WorkerConnection
 
 #: row, nik, tanggal, status.
 Staged = tuple[int, str, str, str]
 SOURCE = "import:statuses"
 
-_TEMP = (
-    "DROP TABLE IF EXISTS temp.st_rows",
-    "DROP TABLE IF EXISTS temp.st_sorted",
-    "CREATE TEMP TABLE st_rows (row INTEGER, nik TEXT, tanggal TEXT, status TEXT)",
-    "CREATE TEMP TABLE st_sorted (row INTEGER, nik TEXT, tanggal TEXT, status TEXT,"
-    " skip INTEGER NOT NULL DEFAULT 0)",
-)
+_STAGED = ("row", "nik", "tanggal", "status")
+_TEMP = {
+    "st_rows": ("row INTEGER, nik TEXT, tanggal TEXT, status TEXT", False),
+    "st_sorted": (
+        "row INTEGER, nik TEXT, tanggal TEXT, status TEXT, skip INTEGER NOT NULL DEFAULT 0",
+        True,
+    ),
+}
 _NEW_REPORTS = (
     "SELECT s.row, s.nik, s.tanggal, s.status FROM temp.st_sorted s"
     " WHERE s.rowid BETWEEN ? AND ? AND s.skip = 0 AND NOT EXISTS (SELECT 1 FROM"
@@ -45,17 +46,17 @@ class ChunkResult:
     notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, nik, text, kind
 
 
-def create_staging(conn: sqlite3.Connection) -> None:
+def create_staging(conn: WorkerConnection) -> None:
     """Fresh staging tables on the worker connection."""
     create_tables(conn, _TEMP)
 
 
-def stage(conn: sqlite3.Connection, rows: Sequence[Staged]) -> None:
-    """Append checked rows (temp table: no lock on the database)."""
-    in_temp_transaction(conn, "INSERT INTO temp.st_rows VALUES (?, ?, ?, ?)", rows)
+def stage(conn: WorkerConnection, rows: Sequence[Staged]) -> None:
+    """Append checked rows (temp table: no lock on the database; COPY on PostgreSQL)."""
+    conn.copy("st_rows", _STAGED, rows)
 
 
-def sort_staged(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+def sort_staged(conn: WorkerConnection) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """Sort; mark rows to skip. Returns (rows whose NIK is not in the data, with the NIK) and
     (duplicate row, the row it repeats)."""
     conn.execute("BEGIN")
@@ -64,6 +65,7 @@ def sort_staged(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], list[t
         " SELECT row, nik, tanggal, status FROM temp.st_rows ORDER BY nik, tanggal, row"
     )
     conn.execute("DELETE FROM temp.st_rows")
+    conn.analyze("pg_temp.st_sorted")
     unknown = conn.execute(
         "SELECT row, nik FROM temp.st_sorted s WHERE NOT EXISTS"
         " (SELECT 1 FROM residents r WHERE r.nik = s.nik) ORDER BY row"
@@ -80,7 +82,7 @@ def sort_staged(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], list[t
 
 
 def _facts(
-    conn: sqlite3.Connection, lo: int, hi: int
+    conn: WorkerConnection, lo: int, hi: int
 ) -> tuple[dict[str, str], dict[str, str], set[str], dict[str, str]]:
     """For the chunk's NIKs: current status, latest SIAK report date, recorded by a kit, and
     the day another source (a residents file, a kit) last changed the status."""
@@ -135,7 +137,7 @@ def _decide(
     return "change"
 
 
-def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str) -> ChunkResult:
+def apply_chunk(conn: WorkerConnection, lo: int, hi: int, run_id: int, at: str) -> ChunkResult:
     """Apply the new reports among sorted rows lo..hi, in one transaction."""
     result, changes, ledger, kit_rows = ChunkResult(), [], [], []
     needs = {s.value for s in NEEDS_RECORDING}
@@ -166,7 +168,7 @@ def apply_chunk(conn: sqlite3.Connection, lo: int, hi: int, run_id: int, at: str
 
 
 def _write(
-    conn: sqlite3.Connection,
+    conn: WorkerConnection,
     changes: list[tuple[str, str, str, str, str]],
     ledger: list[tuple[str, str, str, int, int]],
     kit_rows: list[tuple[str, str, int, str]],

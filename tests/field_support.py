@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from bot.cli.demo import make_kk, make_nik
 from bot.core.capacity import Slot
 from bot.core.orders import Attempt, Tallies
 from storage import visits
+from storage.staging import connect_worker
 from tests.order_support import ADMIN, add_team, saved_order
 
 
@@ -64,9 +65,10 @@ async def closed_visit(app: App, day: date, terekam: int = 5) -> tuple[str, int]
 
 
 def bulk_residents(
-    db_path: Path, count: int, today: date, status: str = "BELUM_REKAM"
+    db_path: Path | str, count: int, today: date, status: str = "BELUM_REKAM"
 ) -> list[str]:
-    """Insert `count` adult residents fast (plain sqlite3); returns their NIKs."""
+    """Insert `count` adult residents fast (the import worker connection, SQLite or
+    PostgreSQL); returns their NIKs."""
     niks, rows = [], []
     for i in range(count):
         born = today - timedelta(days=20 * 365 + i % 5000)
@@ -76,13 +78,13 @@ def bulk_residents(
         kk = make_kk("01", date(2015, 1, 1), 1 + i % 9999)
         rows.append((nik, kk, f"Warga {i}", born.isoformat(), "L", f"{1 + i % 9:03d}",
                      "001", "Bacang", "Bukit Intan", status, "x", "x"))  # fmt: skip
-    conn = sqlite3.connect(db_path)
-    with conn:
+    with closing(connect_worker(db_path)) as conn:
+        conn.execute("BEGIN")
         conn.executemany(
             "INSERT OR IGNORE INTO residents (nik, no_kk, nama, tanggal_lahir, jenis_kelamin, rt,"
             " rw, kelurahan, kecamatan, status, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-    conn.close()
+        conn.execute("COMMIT")
     return niks

@@ -185,9 +185,6 @@ async def test_kit_upload_changes_coverage_and_offers_the_notes(
         done = await client.post(
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "recordings"}, files=files
         )
-        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
-            assert done.status_code == 200 and "SQLite" in done.text
-            return
         assert done.status_code == 200 and 'id="import-result"' in done.text
         link = re.search(r'href="(/konsol/impor/catatan/[^"]+)"', done.text)
         assert link is not None
@@ -221,13 +218,29 @@ async def test_residents_upload_runs_the_residents_import(team_office: App, engi
             "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "residents"},
             files={"berkas": ("warga.csv", data, "text/csv")},
         )  # fmt: skip
-        if engine == "pg":  # file imports run on SQLite only for now: one friendly line
-            assert done.status_code == 200 and "SQLite" in done.text
-            return
         assert done.status_code == 200 and "inserted 1" in done.text, done.text[-600:]
         assert 'id="notes-link"' in done.text  # the rejected row
     wati = await _one(team_office, "SELECT nama FROM residents WHERE nik = '1971016502900001'")
     assert wati == ("Wati",)
+
+
+async def test_residents_upload_keeps_the_configured_limits_in_the_staff_language(
+    team_office: App,
+) -> None:
+    team_office.settings = team_office.settings.model_copy(update={"import_max_rows": 1})
+    header = "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,status_ektp"
+    rows = "1971016502900001,1971010101900001,Wati,1990-02-25,P,\n" * 2
+    async with console_client(team_office) as client:
+        await log_in(team_office, client, ADMIN)
+        page = await client.get("/konsol/impor")
+        done = await client.post(
+            "/konsol/impor", data={"csrf": csrf_of(page), "jenis": "residents"},
+            files={"berkas": ("warga.csv", f"{header}\n{rows}".encode(), "text/csv")},
+        )  # fmt: skip
+    assert done.status_code == 200
+    assert t("id", "import_limit_rows", limit=1) in done.text, done.text[-600:]
+    wati = "SELECT count(*) FROM residents WHERE nik = '1971016502900001'"
+    assert await _one(team_office, wati) == (0,)
 
 
 async def test_outbox_counts_and_dead_letters_are_retried(team_office: App) -> None:

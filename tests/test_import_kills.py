@@ -1,21 +1,31 @@
 """Every import kind survives a kill: a real `jemput import KIND` process is killed (SIGKILL)
 half-way, the same command is run again, and the database ends exactly as after one clean run
-(the kit sync's own kill test is in test_kitsync.py)."""
+(the kit sync's own kill test is in test_kitsync.py). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.cli.demo import make_kk, make_nik
-from storage.db import Database
+from storage.db import DB_ERRORS, Database
+from storage.staging import connect_worker
 from tests.field_support import bulk_residents, write_csv
+from tests.pg_cluster import Cluster
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+#: A database: a SQLite file or a PostgreSQL URL.
+Target = Path | str
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 28)
@@ -32,20 +42,18 @@ async def _jemput(*args: str, cwd: Path) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
-def _count(db: Path, sql: str) -> int:
-    conn = sqlite3.connect(db, timeout=10)
+def _count(db: Target, sql: str) -> int:
     try:
-        return int(conn.execute(sql).fetchone()[0])
-    except sqlite3.OperationalError:  # the tables are being created
+        with closing(connect_worker(db)) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except DB_ERRORS:  # the tables are being created
         return 0
-    finally:
-        conn.close()
 
 
-async def kill_midway(db: Path, args: list[str], progress_sql: str, at_least: int) -> int:
+async def kill_midway(db: Target, args: list[str], progress_sql: str, at_least: int) -> int:
     """Start `jemput ARGS --db DB`, SIGKILL it once `progress_sql` counts `at_least`; the count
     then (the caller checks that it was really half-way)."""
-    child = await _jemput(*args, "--db", str(db), cwd=db.parent)
+    child = await _jemput(*args, "--db", str(db), cwd=Path(args[2]).parent)
     async with asyncio.timeout(90):
         while _count(db, progress_sql) < at_least:
             if child.returncode is not None:
@@ -56,42 +64,58 @@ async def kill_midway(db: Path, args: list[str], progress_sql: str, at_least: in
     return _count(db, progress_sql)
 
 
-async def run_to_end(db: Path, args: list[str]) -> None:
-    child = await _jemput(*args, "--db", str(db), cwd=db.parent)
+async def run_to_end(db: Target, args: list[str]) -> None:
+    child = await _jemput(*args, "--db", str(db), cwd=Path(args[2]).parent)
     assert child.stderr is not None
     err = await child.stderr.read()
     assert await child.wait() == 0, err.decode()
 
 
-def snapshot(db: Path, queries: list[str]) -> list[list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db)
-    try:
-        return [conn.execute(q).fetchall() for q in queries]
-    finally:
-        conn.close()
+def snapshot(db: Target, queries: list[str]) -> list[list[tuple[object, ...]]]:
+    with closing(connect_worker(db)) as conn:
+        return [[tuple(r) for r in conn.execute(q).fetchall()] for q in queries]
 
 
-async def new_db(path: Path, setup: Callable[[Path], object] | None = None) -> Path:
-    database = await Database.open(path)  # migrated
+@pytest.fixture
+def databases(tmp_path: Path, engine: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """`make(name)`: a new database of the test's engine (a file, or one on the test server)."""
+    made: list[str] = []
+
+    def make(name: str) -> Target:
+        if engine != "pg":
+            return tmp_path / f"{name}.sqlite3"
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        made.append(cluster.create_database(template=cluster.template))
+        return made[-1]
+
+    yield make
+    if made:
+        cluster = request.getfixturevalue("pg_cluster")
+        for url in made:
+            cluster.drop_database(url)
+
+
+async def new_db(db: Target, setup: Callable[[Target], object] | None = None) -> Target:
+    database = await Database.open(db)  # migrated
     await database.close()
     if setup is not None:
-        setup(path)
-    return path
+        setup(db)
+    return db
 
 
 async def check_kill_and_rerun(
-    tmp_path: Path,
+    make: Callable[[str], Target],
     args: list[str],
     progress_sql: str,
     at_least: int,
     total: int,
     queries: list[str],
-    setup: Callable[[Path], object] | None = None,
+    setup: Callable[[Target], object] | None = None,
 ) -> None:
     """Clean run vs killed-then-rerun: the same final state."""
-    clean = await new_db(tmp_path / "clean.sqlite3", setup)
+    clean = await new_db(make("clean"), setup)
     await run_to_end(clean, args)
-    killed = await new_db(tmp_path / "killed.sqlite3", setup)
+    killed = await new_db(make("killed"), setup)
     done = await kill_midway(killed, args, progress_sql, at_least)
     assert 0 < done < total, f"not killed half-way: {done} of {total}"
     await run_to_end(killed, args)
@@ -112,7 +136,7 @@ def _residents_csv(path: Path, count: int, status: Callable[[int], str]) -> Path
     return write_csv(path, "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,status_ektp,rt", lines)
 
 
-async def test_residents_import_killed_half_way(tmp_path: Path) -> None:
+async def test_residents_import_killed_half_way(tmp_path: Path, databases: Any) -> None:
     # 10,000 residents on file (BELUM_REKAM); the file brings 20,000 more and moves statuses.
     statuses = ("SUDAH_REKAM", "PRR", "", "DICETAK", "BELUM_REKAM")
     path = _residents_csv(tmp_path / "warga.csv", 30_000, lambda i: statuses[i % 5])
@@ -122,18 +146,18 @@ async def test_residents_import_killed_half_way(tmp_path: Path) -> None:
         "SELECT nik, old_status, new_status, source FROM status_history ORDER BY nik, id",
     ]
     await check_kill_and_rerun(
-        tmp_path, args, "SELECT count(*) FROM residents", 12_000, 30_000, queries,
+        databases, args, "SELECT count(*) FROM residents", 12_000, 30_000, queries,
         setup=lambda db: bulk_residents(db, 10_000, TODAY),
     )  # fmt: skip
 
 
-async def test_status_import_killed_half_way(tmp_path: Path) -> None:
+async def test_status_import_killed_half_way(tmp_path: Path, databases: Any) -> None:
     holder: list[str] = []
 
-    def setup(db: Path) -> None:
+    def setup(db: Target) -> None:
         holder[:] = bulk_residents(db, 20_000, TODAY)
 
-    setup(await new_db(tmp_path / "niks.sqlite3"))
+    setup(await new_db(databases("niks")))
     codes = ("PRR", "SFE", "PRINTED", "EFAC")
     lines = [f"{n},{codes[i % 4]},2026-11-{1 + i % 27:02d}" for i, n in enumerate(holder)]
     path = write_csv(tmp_path / "siak.csv", "nik,status,tanggal", lines)
@@ -145,11 +169,11 @@ async def test_status_import_killed_half_way(tmp_path: Path) -> None:
         "SELECT nik, tanggal_rekam, source FROM recordings ORDER BY nik, tanggal_rekam",
     ]
     await check_kill_and_rerun(
-        tmp_path, args, "SELECT count(*) FROM status_reports", 2_000, 20_000, queries, setup=setup
+        databases, args, "SELECT count(*) FROM status_reports", 2_000, 20_000, queries, setup=setup
     )
 
 
-async def test_students_import_killed_half_way(tmp_path: Path) -> None:
+async def test_students_import_killed_half_way(tmp_path: Path, databases: Any) -> None:
     lines = []
     for i in range(20_000):
         born = TODAY - timedelta(days=16 * 365 + i % 700)
@@ -161,9 +185,9 @@ async def test_students_import_killed_half_way(tmp_path: Path) -> None:
     queries = ["SELECT nik, nama, tanggal_lahir, sekolah, kelas FROM students ORDER BY nik"]
     # One write transaction: killed once the run is recorded (before or inside the upsert),
     # a student list is never half there.
-    clean = await new_db(tmp_path / "clean.sqlite3")
+    clean = await new_db(databases("clean"))
     await run_to_end(clean, args)
-    killed = await new_db(tmp_path / "killed.sqlite3")
+    killed = await new_db(databases("killed"))
     await kill_midway(killed, args, "SELECT count(*) FROM import_runs", 1)
     assert _count(killed, "SELECT count(*) FROM students") in (0, 20_000)
     await run_to_end(killed, args)

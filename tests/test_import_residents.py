@@ -19,6 +19,8 @@ from storage.db import Database
 from storage.resident_import import status_changes
 from storage.residents import Resident, get_resident
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 AT = "2026-11-28T03:00:00.000000Z"
@@ -111,10 +113,10 @@ def read_csv(path: Path, delimiter: str = ",") -> list[list[str]]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "x.sqlite3")
-    yield database
-    await database.close()
+async def db(database: Path | str) -> AsyncIterator[Database]:
+    opened = await Database.open(database)
+    yield opened
+    await opened.close()
 
 
 async def run(db: Database, path: Path, **options: Any) -> ImportSummary:

@@ -35,6 +35,8 @@ from tests.field_support import (
 from tests.order_support import ADMIN, STAFF_CHAT, office_app
 from tests.outreach_support import link_chat, outreach_for, rows
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 HEADER = "nik,tanggal_rekam,kit,kode_kunjungan"
 DAY = "2026-11-20"
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,6 +17,8 @@ from storage.residents import Resident
 from tests.field_support import scalar, status_of, write_csv, write_xlsx
 from tests.outreach_support import link_chat, outreach_for, rows
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 HEADER = "nik,status,tanggal"
 
 

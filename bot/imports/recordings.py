@@ -124,7 +124,7 @@ async def import_recordings(
     """Sync a kit export; raise ImportFileError when the file as a whole is unusable."""
     job = _Job(db, Path(path), today, now, actor, max_mb, apply_rows, progress, limits)
     summary = KitSyncSummary(file=job.path.name)
-    with closing(runs.connect(db.path)) as conn:
+    with closing(runs.connect(db)) as conn:
         sql.create_staging(conn)
         try:
             await asyncio.to_thread(_read, job, conn, summary)

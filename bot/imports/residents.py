@@ -60,6 +60,7 @@ from bot.imports.tables import (
     read_rows,
 )
 from bot.imports.unchanged import KnownLines
+from storage import import_runs as runs
 from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
@@ -135,7 +136,7 @@ async def import_residents(
     ``X_historic.csv`` next to ``X.csv`` is read too. `progress` gets the rows read so far.
     """
     job = _Job(
-        db_path=db.path,
+        db_target=runs.worker_target(db),
         path=Path(path),
         today=today,
         actor=actor,
@@ -163,7 +164,7 @@ def _mask_match(found: re.Match[str]) -> str:
 class _Job:
     """Everything one import needs, handed to the worker thread."""
 
-    db_path: Path
+    db_target: Path | str
     path: Path
     today: date
     actor: str
@@ -293,7 +294,7 @@ def _run(job: _Job) -> ImportSummary:
     """The whole import, synchronously (runs in a worker thread)."""
     started = time.monotonic()
     regions = load_regions(job.regions) if job.regions else {}
-    with closing(imports.connect(job.db_path)) as conn:
+    with closing(imports.connect(job.db_target)) as conn:
         known = KnownLines(imports.line_hashes(conn))  # 8 bytes a resident on file
         with open_table(job.path, limits=job.limits, known=known) as table:
             summary = _import(job, table, conn, regions, started)

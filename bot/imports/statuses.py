@@ -96,7 +96,7 @@ async def import_statuses(
     """Import SIAK statuses; raise ImportFileError when the file as a whole is unusable."""
     path = Path(path)
     summary = StatusImportSummary(file=path.name)
-    with closing(runs.connect(db.path)) as conn:
+    with closing(runs.connect(db)) as conn:
         sql.create_staging(conn)
         try:
             with open_field_table(path, REQUIRED, (), max_mb, limits) as table:

@@ -65,7 +65,7 @@ async def import_students(
     path = Path(path)
     try:
         return await asyncio.to_thread(
-            _import, db.path, path, today, iso(now), actor, (max_mb, limits)
+            _import, runs.worker_target(db), path, today, iso(now), actor, (max_mb, limits)
         )
     except ImportFileError as exc:
         await audit.record(db, now, actor, "import.students", {"refused": str(exc)})
@@ -73,7 +73,12 @@ async def import_students(
 
 
 def _import(
-    db_path: Path, path: Path, today: date, at: str, actor: str, bounds: tuple[float, Limits]
+    db_target: Path | str,
+    path: Path,
+    today: date,
+    at: str,
+    actor: str,
+    bounds: tuple[float, Limits],
 ) -> StudentSummary:
     summary = StudentSummary(file=path.name)
     with open_field_table(path, REQUIRED, OPTIONAL, *bounds) as table:
@@ -91,7 +96,7 @@ def _import(
             raise ImportFileError(f"{path.name}: the file has a header but no data rows")
         summary.rejected = table.counts.get("rejected", 0)
         summary.rejects_path, summary.notes_path = table.close()
-    with closing(runs.connect(db_path)) as conn:
+    with closing(runs.connect(db_target)) as conn:
         run_id, _ = runs.start_run(conn, "students", path.name, file_hash(path), actor, at)
         summary.inserted, summary.updated = sql.upsert_students(
             conn, list(rows.values()), run_id, at

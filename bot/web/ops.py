@@ -20,7 +20,8 @@ from starlette.responses import Response
 from bot.core.calendar import SendWindow
 from bot.core.files import write_private_bytes
 from bot.core.tokens import new_token
-from bot.errors import ImportFileError, StorageError
+from bot.errors import FileLimitError, ImportFileError
+from bot.imports.limits import Limits
 from bot.imports.residents import import_residents
 from bot.imports.uploads import SUFFIXES, import_upload, safe_name, too_big
 from bot.outreach.jobs import Outreach
@@ -79,13 +80,10 @@ async def _field(
 ) -> tuple[str, tuple[str, bytes] | None]:
     """Kit results, SIAK statuses or students: the shared upload path of the chat."""
     office = visit.office
-    try:
-        replies = await import_upload(
-            office.db, office.settings, office.clock, kind, name, data, actor=visit.staff.actor,
-            lang=visit.lang, follow_up=_notices(visit) if kind == "statuses" else None,
-        )  # fmt: skip
-    except StorageError as exc:  # the file imports work on SQLite only, for now
-        return visit.t("upload_failed", name=name, reason=str(exc)), None
+    replies = await import_upload(
+        office.db, office.settings, office.clock, kind, name, data, actor=visit.staff.actor,
+        lang=visit.lang, follow_up=_notices(visit) if kind == "statuses" else None,
+    )  # fmt: skip
     doc = next((r.document for r in replies if r.document is not None), None)
     return replies[0].text, (doc.filename, doc.content) if doc is not None else None
 
@@ -113,8 +111,11 @@ async def _residents(visit: Visit, name: str, data: bytes) -> tuple[str, tuple[s
             summary = await import_residents(
                 office.db, path, today=office.clock.today(), actor=visit.staff.actor,
                 regions=office.settings.regions_file, now=office.clock.now(),
+                limits=Limits.from_settings(office.settings),
             )  # fmt: skip
-        except (ImportFileError, StorageError) as exc:  # StorageError: on PostgreSQL, for now
+        except FileLimitError as exc:  # in the staff member's language
+            return visit.t("upload_failed", name=name, reason=visit.t(exc.key, **exc.values)), None
+        except ImportFileError as exc:
             reason = str(exc).removeprefix(f"{name}: ")
             return visit.t("upload_failed", name=name, reason=reason), None
         rejects = summary.rejects_path
