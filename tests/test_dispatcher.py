@@ -265,9 +265,13 @@ class DepartureLog(NoPacer):
     def __init__(self, sender: RecordingSender) -> None:
         self.sender = sender
         self.departed: list[tuple[str, int]] = []
+        self.answered_: list[tuple[str, int]] = []
 
     def departing(self, chat_id: str) -> None:
         self.departed.append((chat_id, len(self.sender.sent)))
+
+    def answered(self, chat_id: str) -> None:
+        self.answered_.append((chat_id, len(self.sender.sent)))
 
 
 async def test_each_send_tells_the_pacer_when_it_leaves(app: App) -> None:
@@ -277,6 +281,7 @@ async def test_each_send_tells_the_pacer_when_it_leaves(app: App) -> None:
     async with running(dispatcher(app, sender, pacer)):
         await sender.wait_for(3)
     assert sorted(pacer.departed) == [("100", 0), ("101", 1), ("102", 2)]  # before each send
+    assert sorted(pacer.answered_) == [("100", 1), ("101", 2), ("102", 3)]  # after each one
 
 
 # --- the pacer ---------------------------------------------------------------------------
@@ -303,6 +308,22 @@ async def test_a_send_that_leaves_late_is_counted_when_it_leaves() -> None:
     # 20 sends left from 0.3 s on, so the 21st waits until 1.3 s (the spacing alone: 1.25 s)
     assert time.monotonic() - started >= 1.29
     pacer.departing("never granted")  # nothing to move
+
+
+async def test_a_send_answered_late_is_counted_when_answered() -> None:
+    pacer = RatePacer(20, 1000, 1000, headroom=0.0)  # 20 a second, a slot every 50 ms
+    started = time.monotonic()
+    await pacer.acquire("slow", interactive=False)
+    pacer.departing("slow")
+    await asyncio.sleep(0.3)  # on its way (a GC pause, the network): it may arrive only now
+    pacer.answered("slow")
+    for i in range(19):  # they may reach the platform in the same second as "slow"
+        await pacer.acquire(str(i), interactive=False)
+        pacer.departing(str(i))
+        pacer.answered(str(i))
+    await pacer.acquire("21st", interactive=False)
+    assert time.monotonic() - started >= 1.29  # 20 within the second from 0.3 s on
+    pacer.answered("never departed")  # nothing to move
 
 
 async def test_pacer_per_chat_and_per_group_spacing() -> None:

@@ -58,6 +58,9 @@ class RecordingPacer:
     def departing(self, chat_id: str) -> None:
         """Nothing to count."""
 
+    def answered(self, chat_id: str) -> None:
+        """Nothing to count."""
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:

@@ -346,7 +346,10 @@ class TelegramChannel:
             await self.pacer.acquire(chat_id, interactive=True, is_group=is_group)
             self.pacer.departing(chat_id)  # counted when it leaves (the loop may be busy)
             try:
-                await self._post(chat_id, out)
+                try:
+                    await self._post(chat_id, out)
+                finally:
+                    self.pacer.answered(chat_id)  # counted as late as Telegram may count it
                 self.telemetry.sent(CHANNEL.value, "reply")
                 return True
             except RateLimited as exc:

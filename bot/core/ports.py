@@ -46,6 +46,11 @@ class Pacer(Protocol):
         the pacer count a send delayed after its grant when it really goes)."""
         ...
 
+    def answered(self, chat_id: str) -> None:
+        """The platform answered the message to `chat_id` (optional, after `departing`: the
+        pacer counts the send as late as the platform may have counted it)."""
+        ...
+
 
 class FileFetcher(Protocol):
     """Downloads a file a user sent (a channel capability: the core only sees its file id)."""
@@ -65,4 +70,7 @@ class NoPacer:
         """Ignores the hint."""
 
     def departing(self, chat_id: str) -> None:
+        """Nothing to count."""
+
+    def answered(self, chat_id: str) -> None:
         """Nothing to count."""

@@ -18,7 +18,8 @@ Rows enqueued by this process wake the loop at once (`wake()`); rows from other 
 found by polling every second. On start, rows this worker left in `sending` (crash, kill -9) go
 back to `pending`: only messages that were in flight can be sent twice, and not before a chat's
 interval has passed (they may have arrived just before the crash). Each send tells the pacer
-when it really leaves (`Pacer.departing`), so one delayed by a busy event loop is counted then.
+when it really leaves (`Pacer.departing`) and when it was answered (`Pacer.answered`), so one
+delayed by a busy event loop or on its way is counted as late as the platform may count it.
 """
 
 from __future__ import annotations
@@ -175,7 +176,10 @@ class Dispatcher:
     async def _send(self, item: OutboxItem) -> None:
         self.pacer.departing(item.chat_id)  # a send delayed after its slot counts from now
         try:
-            message_id = await self.sender.send(item.chat_id, item.reply, kind=item.kind)
+            try:
+                message_id = await self.sender.send(item.chat_id, item.reply, kind=item.kind)
+            finally:  # one that reached the platform late (GC, network) counts from its answer
+                self.pacer.answered(item.chat_id)
         except RateLimited as exc:
             self.counts["429"] += 1
             self.telemetry.rate_limited(self.channel)

@@ -16,9 +16,12 @@
   old strict pacing (every message 1/`chat_rate` s apart);
 - **priority**: a waiting interactive acquisition (a direct reply) gets the next slot before any
   waiting bulk one, so a resident never waits behind a summons round for more than one slot;
-- **counted when sent**: a send can leave later than its slot (the event loop was busy), and
-  then close to the next one. Each grant is recorded and, when the caller reports the real
-  departure (`departing(chat_id)`, the dispatcher does), moved to it; a slot is only granted
+- **counted when sent, and as late as the platform may have counted it**: a send can leave
+  later than its slot (the event loop was busy), or reach the platform later than it left (a
+  pause between `departing` and the socket, a garbage collection, the network), and then
+  arrive together with the next one. Each grant is recorded and moved to the real departure
+  (`departing(chat_id)`) and then to the answer (`answered(chat_id)`: the platform counted it
+  at the latest then); the dispatcher and the channel report both. A slot is only granted
   while fewer than `rate` recorded sends fall within the last second (plus the headroom), so
   late sends never add up to one too many in any second the platform counts. Sends not
   reported count at their grant;
@@ -116,6 +119,7 @@ class RatePacer:
         self._window = _WINDOW_S / keep
         self._recent: deque[list[float]] = deque(maxlen=2 * self._per_window)  # [sent at]
         self._undeparted: dict[str, list[float]] = {}  # chat → [granted at]
+        self._unanswered: dict[str, list[float]] = {}  # chat → [departed at]
         self._queue: list[tuple[int, int, asyncio.Future[None], str]] = []
         self._seq = itertools.count()
         self._gate: asyncio.Task[None] | None = None
@@ -168,6 +172,18 @@ class RatePacer:
         record = self._undeparted.pop(chat_id, None)
         if record is None:
             return
+        self._unanswered[chat_id] = record
+        self._move(chat_id, record)
+
+    def answered(self, chat_id: str) -> None:
+        """The platform answered the send to `chat_id` (whatever it said): it counted the send
+        by now at the latest, so count it (and space the chat) from now."""
+        record = self._unanswered.pop(chat_id, None)
+        if record is not None:
+            self._move(chat_id, record)
+
+    def _move(self, chat_id: str, record: list[float]) -> None:
+        """A reported send counts from now (never earlier than it did)."""
         now = self._now()
         record[0] = max(record[0], now)
         chat = self._chats.get(chat_id)
@@ -224,10 +240,11 @@ class RatePacer:
             now = self._now()
             for chat_id in [c for c, chat in self._chats.items() if _idle(chat, now)]:
                 del self._chats[chat_id]
-        if len(self._undeparted) >= _PRUNE_AT:  # grants never reported (direct replies)
-            old = self._now() - 2 * self._window
-            for chat_id in [c for c, r in self._undeparted.items() if r[0] <= old]:
-                del self._undeparted[chat_id]
+        for records in (self._undeparted, self._unanswered):  # grants never reported
+            if len(records) >= _PRUNE_AT:
+                old = self._now() - 2 * self._window
+                for chat_id in [c for c, r in records.items() if r[0] <= old]:
+                    del records[chat_id]
 
 
 def _idle(chat: _Chat, now: float) -> bool:
