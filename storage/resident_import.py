@@ -82,6 +82,12 @@ _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
 )
+#: The same in one ordered scan (PostgreSQL joins the million rows to themselves otherwise).
+_REPEATS_PG = (
+    "SELECT row, prev FROM (SELECT rowid, row, nik, lag(nik) OVER w AS prev_nik,"
+    " lag(row) OVER w AS prev FROM pg_temp.import_sorted WINDOW w AS (ORDER BY rowid)) AS t"
+    " WHERE nik = prev_nik ORDER BY rowid"
+)
 #: A residents file never moves someone back (`bot.core.status.STAGE`): an empty or stale
 #: status column must not undo a recording from a kit sync or a SIAK status import, nor PRR,
 #: DICETAK or DIAMBIL. Each refused move is listed with the warnings (`staged_warnings`).
@@ -196,7 +202,8 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     else:
         conn.execute(_SORT)
     repeats: dict[int, int] = {}
-    for row, previous in conn.execute(_REPEATS).fetchall():
+    found = _REPEATS_PG if conn.dialect is Dialect.POSTGRES else _REPEATS
+    for row, previous in conn.execute(found).fetchall():
         repeats[row] = repeats.get(previous, previous)
     shared: dict[str, set[int]] = {}
     for nik, row, fast in conn.execute(
