@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from bot.core.status import RECORDED
 from storage import audit
 from storage.db import Database
+from storage.dialect import Dialect
 from storage.staging import WorkerConnection
 
 #: row, nik, nama, tanggal_lahir, sekolah, kelas.
@@ -92,12 +93,14 @@ async def school_counts(
     """Schools with students to record: 16+ (born on or before `born16`: `to_record`) or
     turning 17 within the window (born after `born17`, on or before `born17_by`: `soon`, any
     age now); most to record first, then most turning 17 soon."""
+    # the school's name as first in byte order (SQLite's BINARY; PostgreSQL's "C")
+    name = 'min(sekolah COLLATE "C")' if db.dialect is Dialect.POSTGRES else "min(sekolah)"
     rows = await db.fetchall(
-        f"{_PEOPLE} SELECT min(sekolah) AS sekolah, count(*) AS students,"
-        " coalesce(sum(NOT recorded AND tanggal_lahir <= ?), 0) AS to_record,"
-        " coalesce(sum(NOT recorded AND tanggal_lahir > ? AND tanggal_lahir <= ?), 0) AS soon"
-        " FROM flagged GROUP BY sekolah COLLATE NOCASE HAVING to_record > 0 OR soon > 0"
-        " ORDER BY to_record DESC, soon DESC, sekolah",
+        f"{_PEOPLE} SELECT * FROM (SELECT {name} AS sekolah, count(*) AS students,"
+        " sum(CASE WHEN NOT recorded AND tanggal_lahir <= ? THEN 1 ELSE 0 END) AS to_record,"
+        " sum(CASE WHEN NOT recorded AND tanggal_lahir > ? AND tanggal_lahir <= ? THEN 1"
+        " ELSE 0 END) AS soon FROM flagged GROUP BY sekolah COLLATE NOCASE) AS ranked"
+        " WHERE to_record > 0 OR soon > 0 ORDER BY to_record DESC, soon DESC, sekolah",
         (born16.isoformat(), born17.isoformat(), born17_by.isoformat()),
     )
     return [SchoolCount.model_validate(dict(r)) for r in rows]

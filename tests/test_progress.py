@@ -24,10 +24,15 @@ from tests.order_support import ADMIN, STAFF_CHAT, office_app
 TODAY = date(2026, 11, 28)
 
 
+pytestmark = pytest.mark.engines
+
+
 @pytest.fixture
-async def campaign_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+async def campaign_office(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
     app = await office_app(tmp_path, clock, campaign_deadline=date(2027, 3, 31), visit_capacity=40)
-    bulk_residents(app.db.path, 300, clock.today())  # Bukit Intan.. Girimaya, Kel. Bacang RW 001
+    bulk_residents(
+        app.settings.database, 300, clock.today()
+    )  # Bukit Intan.. Girimaya, Kel. Bacang RW 001
     yield app
     await app.close()
 
@@ -108,7 +113,7 @@ async def test_jemput_report_writes_a_page_and_masked_exports(
     campaign_office: App, tmp_path: Path
 ) -> None:
     out = tmp_path / "laporan"
-    args = ["report", "--out", str(out), "--db", str(campaign_office.db.path)]
+    args = ["report", "--out", str(out), "--db", str(campaign_office.settings.database)]
     assert await asyncio.to_thread(main, args) == 0
     page = (out / "laporan.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in page and "Bacang" in page
@@ -124,7 +129,7 @@ async def test_jemput_report_writes_a_page_and_masked_exports(
     assert not re.search(r"\b\d{16}\b", page + exports)  # no full NIK anywhere
 
 
-async def test_report_audit_row(tmp_path: Path, clock: FrozenClock) -> None:
+async def test_report_audit_row(tmp_path: Path, clock: FrozenClock, engine: str) -> None:
     from bot.reports.page import write_report
 
     app = await office_app(tmp_path, clock)

@@ -20,6 +20,8 @@ from tests.conftest import ChatDriver, FrozenClock
 from tests.field_support import scalar, write_csv
 from tests.order_support import ADMIN, STAFF_CHAT, add_team, office_app, payloads
 
+pytestmark = pytest.mark.engines
+
 HEADER = "nik,nama,tanggal_lahir,sekolah,kelas"
 TODAY = date(2026, 11, 28)
 
@@ -29,7 +31,7 @@ def student(serial: int, born: date, school: str = "SMAN 1 Pangkalpinang") -> st
 
 
 @pytest.fixture
-async def school_office(tmp_path: Path, clock: FrozenClock) -> AsyncIterator[App]:
+async def school_office(tmp_path: Path, clock: FrozenClock, engine: str) -> AsyncIterator[App]:
     app = await office_app(tmp_path, clock)
     lines = [
         student(1, date(2009, 12, 20)),  # 16, turns 17 in 3 weeks: soon
@@ -136,7 +138,7 @@ async def test_non_staff_cannot_list_schools(school_office: App) -> None:
 async def test_jemput_schools_cli(
     school_office: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(school_office.db.path)
+    db = str(school_office.settings.database)
     assert await asyncio.to_thread(main, ["schools", "--db", db]) == 0
     out = capsys.readouterr().out
     assert "SMAN 1 Pangkalpinang" in out and "SMK Negeri 2" in out
@@ -172,7 +174,7 @@ async def test_a_school_whose_students_all_turn_17_soon_but_none_is_16_is_listed
     assert (smp.students, smp.to_record, smp.soon) == (3, 0, 2)
     # The 16+ schools still come first; the columns say which count is which.
     assert list(found)[-1] == "SMP Muda"
-    db = str(school_office.db.path)
+    db = str(school_office.settings.database)
     assert await asyncio.to_thread(main, ["schools", "--months", "18", "--db", db]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["school", "16+", "to", "record", "turn", "17", "≤18mo", "students"]

@@ -49,7 +49,7 @@ async def write_report(
     written = [
         _write_csv(out / "cakupan-kelurahan.csv", _COVERAGE, _coverage_rows(p.kelurahan)),
         _write_csv(out / "cakupan-rw.csv", _COVERAGE, _coverage_rows(p.rw)),
-        *await asyncio.to_thread(_exports, db.path, out, p.today),
+        *await asyncio.to_thread(_exports, db, out, p.today),
     ]
     page = out / HTML
     write_private_text(page, _page(p, lang, png, written))
@@ -66,9 +66,9 @@ def _coverage_rows(areas: Iterable[Area]) -> Iterable[Sequence[object]]:
         yield (a.name, a.parent, a.target, a.recorded, a.unrecorded, pct(a.ratio))
 
 
-def _exports(db_path: Path, out: Path, today: date) -> list[Path]:
+def _exports(db: Database, out: Path, today: date) -> list[Path]:
     """The long exports, streamed from a worker connection (worker thread)."""
-    with closing(worker.connect(db_path)) as conn:
+    with closing(worker.connect(db)) as conn:
         people = (
             (kec, kel, rw, rt, nama, mask(nik), alamat, status)
             for kec, kel, rw, rt, nama, nik, alamat, status in sql.unrecorded_by_rt(
