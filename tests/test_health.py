@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -20,15 +19,10 @@ from bot.outreach.scheduler import JobRunner
 from storage.db import Database
 from storage.residents import Resident
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.server import free_port
 from tests.outreach_support import link_chat, outreach_for
 
 pytestmark = pytest.mark.engines
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def health(http: httpx.AsyncClient) -> tuple[int, dict[str, Any]]:

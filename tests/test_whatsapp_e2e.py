@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -27,6 +26,7 @@ from storage.residents import Resident
 from tests.conftest import FrozenClock
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.graph_api import FakeGraphApi
+from tests.fakes.server import free_port
 from tests.fakes.whatsapp_webhooks import (
     APP_SECRET,
     PNID,
@@ -247,12 +247,6 @@ async def test_numbered_choice_answers_only_the_next_message(wa: WhatsAppHarness
     [ask] = await wa.say("wamid.1", "1")  # '1' → the 'status' button
     assert "NIK" in body_text(ask)
     assert await wa.app.db.fetchall("SELECT * FROM wa_choices") == []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize("with_telegram", [False, True], ids=["whatsapp-only", "both"])

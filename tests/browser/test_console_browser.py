@@ -11,7 +11,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from storage.orders import Order
 from tests.conftest import make_settings
 from tests.console_support import LINK
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.server import free_port
 from tests.order_support import ADMIN, STAFF_CHAT, add_team, saved_order
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,12 +39,6 @@ README_SCREENSHOT = ROOT / "docs" / "konsol-ringkasan.png"
 TOKEN = "123:TEST"
 STRANGER = 5555
 REQUESTER = "2001"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
