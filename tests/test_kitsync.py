@@ -132,6 +132,29 @@ async def test_malformed_future_duplicate_and_twice_rows_are_reported(
     assert f"{budi.nik},{DAY},KIT-1,,3,duplicate of row 2" in rejects
 
 
+async def test_every_nik_date_part_is_checked_29_february_only_in_leap_years(
+    office: App, tmp_path: Path
+) -> None:
+    # The NIK check remembers day+month parts it accepted; 29 February must never be remembered.
+    path = write_csv(tmp_path / "kit.csv", HEADER, [
+        f"1971012902960001,{DAY},KIT-1,",  # row 2: 29 Feb 1996 (leap year)
+        f"1971012902970001,{DAY},KIT-1,",  # row 3: 29 Feb 1997: no such day
+        f"1971016902960002,{DAY},KIT-1,",  # row 4: a woman born 29 Feb 1996
+        f"1971016902970002,{DAY},KIT-1,",  # row 5: a woman, 29 Feb 1997
+        f"1971013101970003,{DAY},KIT-1,",  # row 6: 31 Jan 1997
+        f"1971013101850003,{DAY},KIT-1,",  # row 7: 31 Jan 1985, same day and month
+        f"1971013104970004,{DAY},KIT-1,",  # row 8: 31 April: never
+        f"1971013101970000,{DAY},KIT-1,",  # row 9: serial 0000
+    ])  # fmt: skip
+    s = await sync(office, path)
+
+    assert (s.rows, s.recorded, s.rejected) == (8, 4, 4)
+    rejects = s.rejects_path.read_text(encoding="utf-8-sig") if s.rejects_path else ""
+    assert [line.split(",")[0] for line in rejects.splitlines()[1:]] == [
+        "1971012902970001", "1971016902970002", "1971013104970004", "1971013101970000",
+    ]  # fmt: skip
+
+
 async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
     office: App, tmp_path: Path
 ) -> None:
