@@ -30,7 +30,7 @@ from contextlib import suppress
 
 from bot.core.clock import Clock
 from storage import inbox
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 from storage.inbox import InboxItem
 
 #: How long a worker holds a chat it is handling before another may take it (it died).
@@ -150,7 +150,7 @@ class ChatLanes:
             self._failure = exc
         finally:
             if held:  # any worker may take the chat next
-                with suppress(*DB_ERRORS):
+                with suppress(*db_errors()):
                     await inbox.release_chat(self.db, self.channel, chat_id)
             del self._lanes[chat_id]
             if chat_id in self._again:  # fed while the lease was given back: look again
