@@ -27,9 +27,11 @@ the line hashes are streamed. 1M rows: see ``bench/import_residents.py --engine 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storage.db import Database
 from storage.dialect import Dialect
@@ -62,6 +64,8 @@ WarningRow = tuple[int, str, str, str]
 
 SOURCE_RESIDENTS = "import:residents"
 MERGE_ROWS = 50_000
+#: Warnings a `Stager` holds before staging them.
+WARNINGS_HELD = 10_000
 
 _COLS = ", ".join(RECORD_COLUMNS)
 #: Staging tables: {name: (columns, numbered rows on PostgreSQL)}.
@@ -162,6 +166,40 @@ def stage(
     conn.copy("import_rows", _STAGED, records)
     if warnings:
         conn.copy("import_warnings", _WARNED, warnings)
+
+
+class Stager:
+    """Stages a file's checked rows batch by batch while it is read (`add`), as `stage` does,
+    but the rows go through one `WorkerConnection.copy_stream` (PostgreSQL: one COPY the
+    server stores while the file is read). Warnings are held (they go to another table)
+    and staged when `WARNINGS_HELD` have gathered, the stream paused meanwhile, or at the end.
+    Use it as a context manager: an error ends the stream without staging the rest."""
+
+    def __init__(self, conn: WorkerConnection) -> None:
+        self.conn = conn
+        self._held: list[WarningRow] = []
+        self._stack = ExitStack()
+        self._write: Callable[[Iterable[Record]], None] | None = None
+
+    def __enter__(self) -> Stager:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)
+        if exc[0] is None and self._held:
+            self.conn.copy("import_warnings", _WARNED, self._held)
+
+    def add(self, records: Sequence[Record], warnings: Sequence[WarningRow]) -> None:
+        """Stage a batch of rows and their warnings."""
+        self._held.extend(warnings)
+        if len(self._held) >= WARNINGS_HELD:
+            self._stack.close()  # one statement at a time: the rows' COPY ends first
+            self._write = None
+            self.conn.copy("import_warnings", _WARNED, self._held)
+            self._held = []
+        if self._write is None:
+            self._write = self._stack.enter_context(self.conn.copy_stream("import_rows", _STAGED))
+        self._write(records)
 
 
 def line_hashes(conn: WorkerConnection) -> Iterator[int]:

@@ -194,6 +194,10 @@ class _Run:
 
     def read(self, conn: WorkerConnection) -> None:
         """Check every row; stage the good ones in batches, list the bad ones."""
+        with imports.Stager(conn) as stager:
+            self._read(stager)
+
+    def _read(self, stager: imports.Stager) -> None:
         check, size, records = self.checker.check, self.job.batch_rows, []
         lines, first = self.table.lines, self.table.first_row
         for row, cells in enumerate(self.table.rows, first):
@@ -207,16 +211,16 @@ class _Run:
             except RowError as exc:
                 self.reject(row, cells, exc.reason)
             if self.rows % size == 0:
-                self._stage(conn, records)
+                self._stage(stager, records)
                 records = []
         if self.rows % size:
-            self._stage(conn, records)
+            self._stage(stager, records)
         if lines is not None:
             self.unchanged = lines.unchanged
             self.rows += lines.unchanged
 
-    def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
-        imports.stage(conn, records, self.checker.warnings)
+    def _stage(self, stager: imports.Stager, records: list[Record]) -> None:
+        stager.add(records, self.checker.warnings)
         self.checker.warnings = []
         if self.job.progress is not None:
             self.job.progress(self.rows)
