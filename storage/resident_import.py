@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from storage.db import Database
 from storage.dialect import Dialect
@@ -78,9 +78,10 @@ _TEMP_TABLES = {
 _STAGED = ("row", *RECORD_COLUMNS)
 _WARNED = ("row", "nik", "nama", "warning")
 _SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
+#: PostgreSQL numbers the sorted rows itself (one statement, no identity column to fill).
 _SORT_PG = (
-    f"INSERT INTO pg_temp.import_sorted (row, {_COLS}) SELECT row, {_COLS}"
-    " FROM pg_temp.import_rows ORDER BY nik, row"
+    "CREATE TEMP TABLE import_sorted AS SELECT row_number() OVER (ORDER BY nik, row) AS rowid,"
+    f" row, {_COLS} FROM pg_temp.import_rows ORDER BY nik, row"
 )
 _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
@@ -158,6 +159,16 @@ def connect(target: Path | str, cache_mib: int = 32, temp_cache_mib: int = 8) ->
     return conn
 
 
+def connect_plain(target: Path | str) -> WorkerConnection:
+    """A worker connection without staging tables (a split read's helper process)."""
+    return connect_worker(target)
+
+
+def copies(conn: WorkerConnection) -> bool:
+    """True when staging goes by COPY (PostgreSQL): a second reader's rows can be added."""
+    return conn.dialect is Dialect.POSTGRES
+
+
 def stage(
     conn: WorkerConnection, records: Sequence[Record], warnings: Sequence[WarningRow]
 ) -> None:
@@ -189,6 +200,12 @@ class Stager:
         if exc[0] is None and self._held:
             self.conn.copy("import_warnings", _WARNED, self._held)
 
+    def add_spooled(self, data: BinaryIO) -> None:
+        """Stage rows another process wrote with `spool` (PostgreSQL)."""
+        self._stack.close()
+        self._write = None
+        self.conn.copy_file("import_rows", _STAGED, data)
+
     def add(self, records: Sequence[Record], warnings: Sequence[WarningRow]) -> None:
         """Stage a batch of rows and their warnings."""
         self._held.extend(warnings)
@@ -200,6 +217,13 @@ class Stager:
         if self._write is None:
             self._write = self._stack.enter_context(self.conn.copy_stream("import_rows", _STAGED))
         self._write(records)
+
+
+def spool(
+    conn: WorkerConnection, out: BinaryIO
+) -> AbstractContextManager[Callable[[Iterable[Record]], None]]:
+    """Checked rows to a file in COPY's format, for `Stager.add_spooled` (PostgreSQL)."""
+    return conn.spool(out)
 
 
 def line_hashes(conn: WorkerConnection) -> Iterator[int]:
@@ -227,6 +251,13 @@ def stage_unchanged(conn: WorkerConnection, rows: Sequence[tuple[int, str]]) -> 
     conn.execute("COMMIT")
 
 
+#: Lines passed by whose NIK is on another line passed by (a split read: `stage_unchanged`).
+_FAST_TWICE = (
+    "SELECT nik, row FROM temp.import_fast WHERE nik IN"
+    " (SELECT nik FROM temp.import_fast GROUP BY nik HAVING count(*) > 1)"
+)
+
+
 def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins), also
     against the rows passed by as unchanged.
@@ -234,8 +265,8 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     Returns {row: first row} for the repeats (staged or unchanged); `merge` skips them.
     """
     if conn.dialect is Dialect.POSTGRES:
-        conn.temp_table("import_sorted", f"row INTEGER, {_COLS}", rowid=True)
         conn.execute(_SORT_PG)
+        conn.execute("CREATE UNIQUE INDEX import_sorted_rowid ON pg_temp.import_sorted (rowid)")
         conn.analyze("pg_temp.import_sorted", "pg_temp.import_fast")
     else:
         conn.execute(_SORT)
@@ -249,6 +280,8 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
         " JOIN temp.import_fast f ON f.nik = s.nik"
     ):
         shared.setdefault(nik, set()).update((row, fast))
+    for nik, row in conn.execute(_FAST_TWICE):
+        shared.setdefault(nik, set()).add(row)
     for rows in shared.values():
         first = min(rows)
         repeats.update((r, first) for r in rows if r != first)

@@ -12,10 +12,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import psycopg
 from psycopg.adapt import Dumper
+from psycopg.copy import FileWriter
 
 from bot.core.status import STAGE
 from storage.db import PRAGMAS, WRITE_LOCK, Database, PgDatabase, connect_pg, is_url, pg_params
@@ -47,6 +48,7 @@ _PG_INT_COLUMNS = frozenset({"row", "kawin", "line_hash", "visit_id", "known", "
 #: PostgreSQL: rows a streamed read holds at a time; session memory for staging tables (a
 #: million staged residents fit, so sorting and merging them stays off the disk).
 STREAM_ROWS = 10_000
+SPOOL_CHUNK = 1 << 20
 TEMP_BUFFERS_MB = 256
 WORK_MEM_MB = 256
 
@@ -98,6 +100,17 @@ class WorkerConnection:
         the file is read instead of finishing a COPY per batch). No other statement may run on
         the connection until the stream is closed."""
         return _batch_copies(self, table, columns)
+
+    def copy_file(self, table: str, columns: Sequence[str], data: BinaryIO) -> None:
+        """PostgreSQL: COPY a file of rows already in COPY's text format (`spool`)."""
+        raise NotImplementedError
+
+    def spool(
+        self, out: BinaryIO
+    ) -> AbstractContextManager[Callable[[Iterable[Sequence[Any]]], None]]:
+        """PostgreSQL: a function writing rows to `out` in COPY's text format, as `copy` would
+        send them (for `copy_file` on another connection)."""
+        raise NotImplementedError
 
     def lastrowid(self, sql: str, params: Any = ()) -> int:
         """Run an insert into a table with a generated id; the new id."""
@@ -271,6 +284,24 @@ class PgWorker(WorkerConnection):
         cursor = self.raw.cursor()
         statement = f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
         with cursor.copy(statement) as copy:
+
+            def write(rows: Iterable[Sequence[Any]]) -> None:
+                for row in rows:
+                    copy.write_row(row)
+
+            yield write
+
+    def copy_file(self, table: str, columns: Sequence[str], data: BinaryIO) -> None:
+        """COPY a file of rows in COPY's text format, a megabyte at a time."""
+        statement = f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
+        with self.raw.cursor().copy(statement) as copy:
+            while chunk := data.read(SPOOL_CHUNK):
+                copy.write(chunk)
+
+    @contextmanager
+    def spool(self, out: BinaryIO) -> Iterator[Callable[[Iterable[Sequence[Any]]], None]]:
+        """Rows in COPY's text format (this connection's dumpers) to a file."""
+        with psycopg.copy.Copy(self.raw.cursor(), writer=FileWriter(out)) as copy:
 
             def write(rows: Iterable[Sequence[Any]]) -> None:
                 for row in rows:

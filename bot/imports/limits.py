@@ -189,13 +189,19 @@ class BlockState:
 
 
 def bounded_lines(
-    f: TextIO, first: str, name: str, limits: Limits, state: BlockState | None = None
+    f: TextIO,
+    first: str,
+    name: str,
+    limits: Limits,
+    state: BlockState | None = None,
+    first_line: int = 1,
 ) -> Iterator[str]:
     """The file's lines (with their '\\n'), read in blocks: a line over the limit is refused
-    without ever being held whole. `first` is the header line already read."""
+    without ever being held whole. `first` is the header line already read (or, reading
+    from the middle of a file, the line numbered `first_line`)."""
     limit = limits.max_line_chars
     yield first
-    carry, line_no = "", 1
+    carry, line_no = "", first_line
     while block := f.read(CSV_BLOCK):
         parts = (carry + block).split("\n")
         carry = parts.pop()
