@@ -406,9 +406,7 @@ def _run(job: _Job) -> ImportSummary:
     return summary
 
 
-def _plan(
-    job: _Job, conn: WorkerConnection, known: KnownLines
-) -> resident_split.SplitPlan | None:
+def _plan(job: _Job, conn: WorkerConnection, known: KnownLines) -> resident_split.SplitPlan | None:
     """Where to cut the file for two readers: a large CSV imported into PostgreSQL, unless
     the residents on file are more than half its lines (a re-import)."""
     if not job.split_bytes or not imports.copies(conn):
@@ -416,9 +414,10 @@ def _plan(
     if job.path.suffix.lower() not in {".csv", ".txt"} or not job.path.is_file():
         return None
     plan = resident_split.plan_split(job.path, job.split_bytes)
-    if plan is not None and known and len(known) * plan.offset > plan.lines * job.path.stat().st_size // 2:
-        return None  # most lines are likely on file: one reader passes them by faster
-    return plan
+    if plan is None or not known:
+        return plan
+    lines = plan.lines * job.path.stat().st_size // plan.offset  # about
+    return None if 2 * len(known) > lines else plan  # one reader passes lines on file faster
 
 
 def _import(
