@@ -392,6 +392,8 @@ def _run(job: _Job) -> ImportSummary:
             run = _Run(job, table, regions, known)
             helper = None
             if plan is not None and table.lines is not None:
+                row = plan.lines + 1
+                logger.debug("%s: rows from %d on read by a second process", job.path.name, row)
                 helper = resident_split.start_helper(
                     str(job.db_target), job.path, plan, table, today=job.today,
                     regions=job.regions, limits=job.limits, with_known=len(known) > 0,
