@@ -78,21 +78,19 @@ _TEMP_TABLES = {
 _STAGED = ("row", *RECORD_COLUMNS)
 _WARNED = ("row", "nik", "nama", "warning")
 _SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
-#: PostgreSQL numbers the sorted rows itself (one statement, no identity column to fill).
+#: PostgreSQL numbers the sorted rows itself (one statement, no identity column to fill) and
+#: notes each row's predecessor when it has the same NIK (a repeat) on the way.
 _SORT_PG = (
-    "CREATE TEMP TABLE import_sorted AS SELECT row_number() OVER (ORDER BY nik, row) AS rowid,"
-    f" row, {_COLS} FROM pg_temp.import_rows ORDER BY nik, row"
+    "CREATE TEMP TABLE import_sorted AS SELECT row_number() OVER w AS rowid,"
+    " CASE WHEN lag(nik) OVER w = nik THEN lag(row) OVER w END AS prev,"
+    f" row, {_COLS} FROM pg_temp.import_rows WINDOW w AS (ORDER BY nik, row) ORDER BY nik, row"
 )
 _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
 )
-#: The same in one ordered scan (PostgreSQL joins the million rows to themselves otherwise).
-_REPEATS_PG = (
-    "SELECT row, prev FROM (SELECT rowid, row, nik, lag(nik) OVER w AS prev_nik,"
-    " lag(row) OVER w AS prev FROM pg_temp.import_sorted WINDOW w AS (ORDER BY rowid)) AS t"
-    " WHERE nik = prev_nik ORDER BY rowid"
-)
+#: The same as noted by `_SORT_PG` (PostgreSQL joins the million rows to themselves otherwise).
+_REPEATS_PG = "SELECT row, prev FROM pg_temp.import_sorted WHERE prev IS NOT NULL ORDER BY rowid"
 #: A residents file never moves someone back (`bot.core.status.STAGE`): an empty or stale
 #: status column must not undo a recording from a kit sync or a SIAK status import, nor PRR,
 #: DICETAK or DIAMBIL. Each refused move is listed with the warnings (`staged_warnings`).

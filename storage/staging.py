@@ -46,10 +46,11 @@ _PG_INT_COLUMNS = frozenset({"row", "kawin", "line_hash", "visit_id", "known", "
 
 
 #: PostgreSQL: rows a streamed read holds at a time; session memory for staging tables (a
-#: million staged residents fit, so sorting and merging them stays off the disk).
+#: million staged residents and their sorted copy, ~410 MB, fit, so sorting and merging them
+#: stays off the disk; taken only as the tables grow).
 STREAM_ROWS = 10_000
 SPOOL_CHUNK = 1 << 20
-TEMP_BUFFERS_MB = 256
+TEMP_BUFFERS_MB = 512
 WORK_MEM_MB = 256
 
 
