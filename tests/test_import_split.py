@@ -3,7 +3,11 @@ exactly as one pass would: rows, history, rejects, warnings, summary; SQLite rea
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +22,7 @@ from storage.db import Database, PgDatabase
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
@@ -169,3 +174,38 @@ async def test_a_bad_part_below_the_cut_fails_the_import_and_changes_nothing(
     with pytest.raises(ImportFileError, match="not UTF-8"):
         await outcome(db, path, split_bytes=1)
     assert await db.fetchall("SELECT nik FROM residents") == []
+
+
+async def test_a_killed_import_leaves_no_files_of_its_second_reader(
+    database: Path | str, tmp_path: Path
+) -> None:
+    if not isinstance(database, str):
+        pytest.skip("two readers on PostgreSQL only")
+    path = write(tmp_path / "warga.csv", lines_of(9000, seed=7) * 6)  # 54,000 rows
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    script = (
+        "import asyncio, sys; from datetime import date; from pathlib import Path;"
+        "from storage.db import Database; from bot.imports.residents import import_residents\n"
+        "async def main():\n"
+        "    db = await Database.open(sys.argv[1])\n"
+        "    await import_residents(db, Path(sys.argv[2]), today=date(2026, 11, 28),"
+        " actor='t', split_bytes=1)\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", script, database, str(path)], env=env)
+    try:
+        for _ in range(400):
+            if list(temp.glob("jemput-split-*")) or child.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert list(temp.glob("jemput-split-*")), "the import did not start a second reader"
+        child.kill()
+    finally:
+        child.wait()
+    for _ in range(500):  # the second reader sees its import gone and removes its files
+        if not list(temp.glob("jemput-split-*")):
+            break
+        time.sleep(0.02)
+    assert list(temp.glob("jemput-split-*")) == []

@@ -20,6 +20,7 @@ such lines so the import stages both and the later one is rejected as a repeat, 
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import shutil
 import subprocess
@@ -98,6 +99,7 @@ class HelperTask:
     limits: Limits
     with_known: bool
     folder: Path
+    parent: int  # the import's process id
 
 
 @dataclass(slots=True)
@@ -134,7 +136,7 @@ class Helper:
 
     def events(self) -> Iterator[tuple[str, Any]]:
         """The helper's notes in order: ("rejects", [(cells, note)]), ("warnings", [...]),
-        then ("done", (rows, unchanged rows, NIKs, hashes)) or ("error", ...)."""
+        then ("done", (rows, unchanged rows, NIKs, hashes, peak RSS KiB)) or ("error", ...)."""
         with (self.task.folder / "events.pickle").open("rb") as f:
             while True:
                 try:
@@ -162,12 +164,21 @@ def start_helper(
     with_known: bool,
 ) -> Helper:
     """Start the helper on the part of `path` below `plan`."""
-    folder = Path(tempfile.mkdtemp(prefix="jemput-split-"))  # 0700
+    _remove_orphans()
+    folder = Path(tempfile.mkdtemp(prefix=f"jemput-split-{os.getpid()}-"))  # 0700
     task = HelperTask(
         target, path, plan, table.header, table.delimiter, today, regions, limits, with_known,
-        folder,
+        folder, os.getpid(),
     )  # fmt: skip
     return Helper(task)
+
+
+def _remove_orphans() -> None:
+    """Remove the files of split reads whose import was killed (its process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("jemput-split-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def twice_taken(known: KnownLines, hashes: array[int]) -> list[int]:
@@ -189,7 +200,9 @@ def twice_taken(known: KnownLines, hashes: array[int]) -> list[int]:
 class _Events:
     """The pickle stream the helper writes."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, parent: int) -> None:
+        self.folder = folder
+        self.parent = parent
         self.file = open_private(folder / "events.pickle", "wb")
 
     def put(self, kind: str, value: Any) -> None:
@@ -223,6 +236,9 @@ class _SpoolStager:
         self.rejects = rejects
 
     def add(self, records: list[Record], warnings: list[WarningRow]) -> None:
+        if os.getppid() != self.events.parent:  # the import was killed: leave nothing behind
+            shutil.rmtree(self.events.folder, ignore_errors=True)
+            os._exit(1)
         self.rejects.flush()  # rejects and warnings keep their order
         self.write(records)
         if warnings:
@@ -231,7 +247,7 @@ class _SpoolStager:
 
 def helper_main(task: HelperTask) -> None:
     """The helper process: read and check the part below the cut."""
-    events = _Events(task.folder)
+    events = _Events(task.folder, task.parent)
     try:
         with closing(imports.connect_plain(task.target)) as conn:
             known = KnownLines(imports.line_hashes(conn) if task.with_known else ())
@@ -244,6 +260,9 @@ def helper_main(task: HelperTask) -> None:
         events.put("error", ("file", str(exc)))
     finally:
         events.file.close()
+    if os.getppid() != task.parent:  # the import was killed meanwhile
+        shutil.rmtree(task.folder, ignore_errors=True)
+        return
     (task.folder / "done").touch()
 
 
@@ -271,7 +290,16 @@ def _read_part(task: HelperTask, known: KnownLines, events: _Events, write: Any)
         rows = run_part(task, table, _SpoolStager(write, events, rejects), rejects)
         rejects.flush()
         hashes = splitter.fast_hashes or array("q")
-        events.put("done", (rows, splitter.fast_rows, splitter.fast_niks, hashes))
+        events.put("done", (rows, splitter.fast_rows, splitter.fast_niks, hashes, _peak_kib()))
+
+
+def _peak_kib() -> int:
+    """This process's peak RSS in KiB (VmHWM), for the import's log."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1])
+    return 0
 
 
 def error_of(value: tuple[Any, ...]) -> ImportFileError:

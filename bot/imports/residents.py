@@ -293,7 +293,7 @@ class _Run(_Reader):
     def _take(self, helper: resident_split.Helper, stager: imports.Stager) -> None:
         """Replay the helper's rejects and warnings, stage its rows, add its counts."""
         helper.wait()
-        done: tuple[int, array[int], array[int], array[int]] | None = None
+        done: tuple[int, array[int], array[int], array[int], int] | None = None
         for kind, value in helper.events():
             if kind == "rejects":
                 for cells, note in value:
@@ -308,7 +308,10 @@ class _Run(_Reader):
             raise ImportFileError(f"{self.job.path.name}: the second reader gave no result")
         with helper.rows_file() as data:
             stager.add_spooled(data)
-        rows, fast_rows, fast_niks, hashes = done
+        rows, fast_rows, fast_niks, hashes, peak = done
+        logger.debug(
+            "%s: second reader: %d rows, peak RSS %d MiB", self.job.path.name, rows, peak >> 10
+        )
         lines = self.table.lines
         self.twice = {fast_niks[n] for n in resident_split.twice_taken(self.known, hashes)}
         lines.fast_rows.extend(fast_rows)
