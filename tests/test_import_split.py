@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.errors import ImportFileError
+from bot.imports.limits import Limits
 from bot.imports.resident_split import plan_split
 from bot.imports.residents import ImportSummary, import_residents
 from storage.db import Database, PgDatabase
@@ -209,3 +210,21 @@ async def test_a_killed_import_leaves_no_files_of_its_second_reader(
             break
         time.sleep(0.02)
     assert list(temp.glob("jemput-split-*")) == []
+
+
+async def test_a_long_line_below_the_cut_is_named_by_its_number(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = lines_of(400, seed=8)
+    plan = plan_split(write(tmp_path / "a.csv", rows), 1)
+    assert plan is not None
+    at = plan.lines  # the first line of the second part (0-based in rows: the header is line 1)
+    rows[at - 1][2] = "x" * 2000  # over the line limit (100 × 15)
+    path = write(tmp_path / "warga.csv", rows)
+    limits = Limits(max_cell_chars=100, max_columns=15)
+    with pytest.raises(ImportFileError) as single:
+        await outcome(db, path, split_bytes=0, limits=limits)
+    with pytest.raises(ImportFileError) as split:
+        await outcome(db, path, split_bytes=1, limits=limits)
+    assert str(split.value) == str(single.value)
+    assert f"line {plan.lines + 1} " in str(split.value)

@@ -217,11 +217,12 @@ def bounded_lines(
         yield carry
 
 
-def read_header_line(f: TextIO, name: str, limits: Limits) -> str:
-    """The first line, refused when longer than a line may be (read no further than that)."""
+def read_header_line(f: TextIO, name: str, limits: Limits, line: int = 1) -> str:
+    """The first line (numbered `line`), refused when longer than a line may be (read no
+    further than that)."""
     first = f.readline(limits.max_line_chars + 1)
     if len(first) > limits.max_line_chars:
-        raise _too_long_line(name, limits, 1)
+        raise _too_long_line(name, limits, line)
     return first
 
 

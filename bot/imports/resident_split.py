@@ -274,7 +274,7 @@ def _read_part(task: HelperTask, known: KnownLines, events: _Events, write: Any)
         f = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         name, limits = task.path.name, task.limits
         try:
-            first = read_header_line(f, name, limits)
+            first = read_header_line(f, name, limits, task.plan.lines + 1)
         except UnicodeDecodeError:
             raise ImportFileError(f"{name}: not UTF-8; save it as 'CSV UTF-8'") from None
         state = BlockState()
