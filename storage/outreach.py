@@ -108,8 +108,10 @@ _PLAN_TEXT = """
 INSERT OR IGNORE INTO temp.summons_texts (lang, n, kecamatan, kelurahan, text_id)
 VALUES (?, ?, lower(trim(?)), lower(trim(?)), ?)
 """
-#: Residents drive the join: a range scan of the table, cheap tests on the row first, then a
-#: seek into chat_links and chats (its narrow index) only for those who must record.
+#: Residents drive the join on SQLite (CROSS JOIN fixes the order): a range scan of the table,
+#: cheap tests on the row first, then a seek into chat_links and chats (its narrow index) only
+#: for those who must record. The same range on chat_links lets PostgreSQL's planner start
+#: from the links instead (a fifth of the rows at 20 % linked) and seek residents by NIK.
 _PLAN_DUE = f"""
 INSERT INTO temp.summons_due (nik, n, kecamatan, kelurahan, channel, chat_id, lang)
 SELECT r.nik, coalesce(s.n, 0) + 1, lower(trim(r.kecamatan)), lower(trim(r.kelurahan)),
@@ -120,7 +122,7 @@ FROM residents r
 CROSS JOIN chat_links l ON l.nik = r.nik
 CROSS JOIN chats c INDEXED BY chats_reach ON c.channel = l.channel AND c.chat_id = l.chat_id
 LEFT JOIN summons s ON s.nik = r.nik
-WHERE r.nik >= :lo AND r.nik < :hi
+WHERE r.nik >= :lo AND r.nik < :hi AND l.nik >= :lo AND l.nik < :hi
   AND r.status IN ({NEEDS_RECORDING_SQL})
   AND (r.kawin = 1 OR r.tanggal_lahir <= :born_by)
   AND {_REACHABLE}

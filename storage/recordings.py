@@ -3,15 +3,17 @@
 Rows are staged (`stage`), sorted by NIK and date (`sort_staged`: a repeated NIK + date is a
 duplicate, the first row wins), then applied chunk by chunk (`apply_chunk`, one transaction
 each): rows not yet in the `recordings` ledger are added, residents who still had to record
-become SUDAH_REKAM with a `status_history` row, and the tallies of the visits named by
-kode_kunjungan are recounted. A NIK that is not in the data is kept in the ledger, flagged for
-cleanup; `reconcile` applies such rows once a residents import brings the NIK.
+become SUDAH_REKAM with a `status_history` row, their pending summons stop, and the tallies of
+the visits named by kode_kunjungan are recounted. One lookup per new row finds what all of that
+needs (the resident's status, an earlier recording date) and what the notes say about it (a NIK
+not in the data, a NIK recorded before). A NIK that is not in the data is kept in the ledger,
+flagged for cleanup; `reconcile` applies such rows once a residents import brings the NIK.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.orders import VisitStatus
 from bot.core.status import Status
@@ -34,7 +36,10 @@ _TEMP = {
         " visit_id INTEGER, dup INTEGER NOT NULL DEFAULT 0",
         True,
     ),
-    "kit_new": ("nik TEXT, tanggal TEXT, kit TEXT, visit_id INTEGER, known INTEGER", False),
+    "kit_new": (
+        "row INTEGER, nik TEXT, tanggal TEXT, kit TEXT, visit_id INTEGER, status TEXT, other TEXT",
+        False,
+    ),
 }
 _SORT = (
     "INSERT INTO temp.kit_sorted (row, nik, tanggal, kit, code, visit_id)"
@@ -51,23 +56,31 @@ _REPEATS = (
 _IS_NEW = (
     "NOT EXISTS (SELECT 1 FROM recordings k WHERE k.nik = s.nik AND k.tanggal_rekam = s.tanggal)"
 )
+#: The chunk's rows not in the ledger yet, each with its resident's status (NULL: the NIK is
+#: not in the data) and the latest date the ledger had for the NIK before this run.
 _NEW = (
-    "INSERT INTO temp.kit_new (nik, tanggal, kit, visit_id, known)"
-    " SELECT s.nik, s.tanggal, s.kit, s.visit_id,"
-    " CASE WHEN EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik) THEN 1 ELSE 0 END"
+    "INSERT INTO temp.kit_new (row, nik, tanggal, kit, visit_id, status, other)"
+    " SELECT s.row, s.nik, s.tanggal, s.kit, s.visit_id,"
+    " (SELECT r.status FROM residents r WHERE r.nik = s.nik),"
+    " (SELECT max(k.tanggal_rekam) FROM recordings k WHERE k.nik = s.nik"
+    " AND (k.run_id IS NULL OR k.run_id <> :run))"
     f" FROM temp.kit_sorted s WHERE s.rowid BETWEEN :lo AND :hi AND s.dup = 0 AND {_IS_NEW}"
 )
 _LEDGER = (
     "INSERT INTO recordings (nik, tanggal_rekam, kit, visit_id, source, cleanup, run_id,"
-    " created_at) SELECT nik, tanggal, kit, visit_id, 'kit', 1 - known, :run, :at"
-    " FROM temp.kit_new"
+    " created_at) SELECT nik, tanggal, kit, visit_id, 'kit',"
+    " CASE WHEN status IS NULL THEN 1 ELSE 0 END, :run, :at FROM temp.kit_new"
+)
+#: New rows whose NIK is not in the data, or was recorded on another date before this run.
+_PROBLEMS = (
+    "SELECT row, nik, other, CASE WHEN status IS NULL THEN 0 ELSE 1 END FROM temp.kit_new"
+    " WHERE status IS NULL OR other IS NOT NULL"
 )
 #: Residents of the new rows who still had to record: they become SUDAH_REKAM. A kit never
 #: moves anyone back (bot.core.status.STAGE): a resident further along keeps their status.
 _CHANGED = (
-    "INSERT INTO temp.kit_changed (nik, status) SELECT r.nik, r.status FROM residents r"
-    " WHERE r.nik IN (SELECT nik FROM temp.kit_new WHERE known = 1)"
-    f" AND r.status IN ({NEEDS_RECORDING_SQL})"
+    "INSERT INTO temp.kit_changed (nik, status) SELECT DISTINCT nik, status FROM temp.kit_new"
+    f" WHERE status IN ({NEEDS_RECORDING_SQL})"
 )
 _HISTORY = (
     "INSERT INTO status_history (nik, old_status, new_status, source, changed_at)"
@@ -128,15 +141,8 @@ def unknown_codes(conn: WorkerConnection) -> Iterator[tuple[int, str, str]]:
     )
 
 
-def new_problems(conn: WorkerConnection) -> Iterator[tuple[int, str, str | None, int]]:
-    """Rows not in the ledger yet whose NIK is not in the data or was recorded on another
-    date: (row, nik, that other date, NIK known)."""
-    yield from conn.execute(
-        "SELECT * FROM (SELECT s.row, s.nik, (SELECT max(k.tanggal_rekam) FROM recordings k"
-        " WHERE k.nik = s.nik) AS other, EXISTS (SELECT 1 FROM residents r WHERE r.nik = s.nik)"
-        f" AS known FROM temp.kit_sorted s WHERE s.dup = 0 AND {_IS_NEW}) AS t"
-        " WHERE other IS NOT NULL OR NOT known ORDER BY row"
-    )
+#: A new row to note: (row, nik, the NIK's earlier recording date or None, NIK in the data).
+Problem = tuple[int, str, str | None, bool]
 
 
 @dataclass(slots=True)
@@ -146,11 +152,12 @@ class Applied:
     added: int = 0  # new ledger rows
     changed: int = 0  # residents who became SUDAH_REKAM
     cancelled: int = 0  # their pending summons, cancelled
+    problems: list[Problem] = field(default_factory=list)  # new rows the notes list
 
 
 def _record(conn: WorkerConnection, at: str, done: Applied) -> None:
-    """Inside a transaction: the known NIKs in temp.kit_new become SUDAH_REKAM (when they still
-    had to record), with history, and their pending summons stop."""
+    """Inside a transaction: the NIKs in temp.kit_new that still had to record (their status as
+    read in this transaction) become SUDAH_REKAM, with history, and their pending summons stop."""
     params = {"at": at}
     conn.execute("DELETE FROM temp.kit_changed")
     done.changed = max(conn.execute(_CHANGED).rowcount, 0)
@@ -161,7 +168,7 @@ def _record(conn: WorkerConnection, at: str, done: Applied) -> None:
 
 
 def apply_chunk(conn: WorkerConnection, lo: int, hi: int, run_id: int, at: str) -> Applied:
-    """Apply sorted rows lo..hi in one transaction."""
+    """Apply sorted rows lo..hi in one transaction; the new rows to note come back with it."""
     params = {"lo": lo, "hi": hi, "run": run_id, "at": at}
     done = Applied()
     conn.execute("BEGIN IMMEDIATE")
@@ -169,6 +176,9 @@ def apply_chunk(conn: WorkerConnection, lo: int, hi: int, run_id: int, at: str) 
         conn.execute("DELETE FROM temp.kit_new")
         done.added = max(conn.execute(_NEW, params).rowcount, 0)
         if done.added:
+            done.problems = [
+                (int(r[0]), str(r[1]), r[2], bool(r[3])) for r in conn.execute(_PROBLEMS)
+            ]
             conn.execute(_LEDGER, params)
             _record(conn, at, done)
             conn.execute(_TALLY)
@@ -186,8 +196,8 @@ def reconcile(conn: WorkerConnection, at: str) -> Applied:
     try:
         conn.execute("DELETE FROM temp.kit_new")
         done.added = conn.execute(
-            "INSERT INTO temp.kit_new (nik, known) SELECT DISTINCT k.nik, 1 FROM recordings k"
-            " JOIN residents r ON r.nik = k.nik WHERE k.cleanup = 1"
+            "INSERT INTO temp.kit_new (nik, status) SELECT DISTINCT k.nik, r.status"
+            " FROM recordings k JOIN residents r ON r.nik = k.nik WHERE k.cleanup = 1"
         ).rowcount
         if done.added > 0:
             _record(conn, at, done)

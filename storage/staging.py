@@ -12,15 +12,23 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
-
-import psycopg
-from psycopg.adapt import Dumper
-from psycopg.copy import FileWriter
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from bot.core.status import STAGE
-from storage.db import PRAGMAS, WRITE_LOCK, Database, PgDatabase, connect_pg, is_url, pg_params
+from storage.db import (
+    PRAGMAS,
+    WRITE_LOCK,
+    Database,
+    PgDatabase,
+    bool_as_int,
+    connect_pg,
+    is_url,
+    pg_params,
+)
 from storage.dialect import Dialect, returns_id, to_postgres
+
+if TYPE_CHECKING:  # the driver loads with the first PostgreSQL connection
+    import psycopg
 
 
 def stage_of(column: str) -> str:
@@ -228,15 +236,6 @@ class _Rows:
         return iter(self.fetchall())
 
 
-class _BoolAsInt(Dumper):
-    """bool → 0/1 (SQLite code passes flags as bools into integer columns, COPY too)."""
-
-    oid = psycopg.postgres.types["int8"].oid
-
-    def dump(self, obj: Any) -> bytes:
-        return b"1" if obj else b"0"
-
-
 class PgWorker(WorkerConnection):
     """A private autocommit psycopg connection: statements translated, COPY for staging."""
 
@@ -244,10 +243,9 @@ class PgWorker(WorkerConnection):
 
     def __init__(self, url: str) -> None:
         self.raw = connect_pg(url)
-        self.raw.adapters.register_dumper(bool, _BoolAsInt)
+        self.raw.adapters.register_dumper(bool, bool_as_int())
         self.raw.execute(f"SET temp_buffers = '{TEMP_BUFFERS_MB}MB'")
         self.raw.execute(f"SET work_mem = '{WORK_MEM_MB}MB'")  # sorts the staged rows in memory
-        self.raw.execute("SET jit = off")
 
     def execute(self, sql: str, params: Any = ()) -> WorkerCursor:
         """Run one statement (translated); BEGIN IMMEDIATE takes the write lock."""
@@ -302,7 +300,9 @@ class PgWorker(WorkerConnection):
     @contextmanager
     def spool(self, out: BinaryIO) -> Iterator[Callable[[Iterable[Sequence[Any]]], None]]:
         """Rows in COPY's text format (this connection's dumpers) to a file."""
-        with psycopg.copy.Copy(self.raw.cursor(), writer=FileWriter(out)) as copy:
+        from psycopg.copy import Copy, FileWriter  # loaded with the driver
+
+        with Copy(self.raw.cursor(), writer=FileWriter(out)) as copy:
 
             def write(rows: Iterable[Sequence[Any]]) -> None:
                 for row in rows:

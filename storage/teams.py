@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from bot.core.capacity import TeamCapacity
 from bot.core.clock import iso
 from storage import audit
-from storage.db import INTEGRITY_ERRORS, Database
+from storage.db import Database, integrity_errors
 
 
 class Team(BaseModel):
@@ -95,7 +95,7 @@ async def add_team(
                 " VALUES (?, ?, ?, ?, ?)",
                 (name, kits, per_kit, vehicle, iso(now)),
             )
-        except INTEGRITY_ERRORS:
+        except integrity_errors():
             raise TeamNameTaken(name) from None
         team_id = int(cur.lastrowid or 0)
         await conn.executemany(

@@ -22,7 +22,7 @@ from bot.core.orders import (
     visit_move,
 )
 from storage import audit
-from storage.db import INTEGRITY_ERRORS, Database, Tx
+from storage.db import Database, Tx, integrity_errors
 from storage.flow import LIVE, sources
 from storage.orders import claim_in
 
@@ -116,7 +116,7 @@ async def schedule(
                     (order_id, team_id, day.isoformat(), slot.value, VisitStatus.TERJADWAL.value,
                      user_id, iso(now)),
                 )  # fmt: skip
-        except INTEGRITY_ERRORS:
+        except integrity_errors():
             return Attempt.FULL
         await conn.execute(
             "UPDATE orders SET status = ?, handler_id = ?, handler_name = ?, handled_at = ?,"

@@ -62,6 +62,24 @@ async def test_a_flooding_chat_gets_one_notice_and_never_slows_another(
     assert fake.limited == 0
 
 
+async def test_skipped_button_presses_are_answered_so_their_spinners_stop(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    async with talking(tmp_path, clock) as talk:
+        fake = talk.fake
+        pressed = [fake.push_callback(FLOODER, "x", message_id=7) for _ in range(15)]
+        await fake.wait_sent(11, chat_id=FLOODER, timeout=15)
+        await talk.channel.drain()
+    answers = fake.calls_of("answerCallbackQuery")
+    assert sorted(c.params["callback_query_id"] for c in answers) == sorted(
+        f"cb{n}" for n in pressed
+    )  # every press answered once: the 10 handled and the 5 skipped
+    toast = t("id", "chat_slow_down_tap")
+    assert [c.params.get("text") for c in answers].count(toast) == 5
+    rows = [r for r in stored_rows(talk) if r["chat_id"] == str(FLOODER)]
+    assert [r["error"] for r in rows].count(SKIPPED) == 5
+
+
 async def test_rows_left_at_a_stop_are_answered_after_the_restart(
     tmp_path: Path, clock: FrozenClock
 ) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.cli.demo import make_kk, make_nik
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 from storage.staging import connect_worker
 from tests.field_support import bulk_residents, write_csv
 from tests.pg_cluster import Cluster
@@ -46,7 +46,7 @@ def _count(db: Target, sql: str) -> int:
     try:
         with closing(connect_worker(db)) as conn:
             return int(conn.execute(sql).fetchone()[0])
-    except DB_ERRORS:  # the tables are being created
+    except db_errors():  # the tables are being created
         return 0
 
 

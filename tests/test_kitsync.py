@@ -17,6 +17,7 @@ from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.cli.main import main
 from bot.core.messages import Document
+from bot.core.nik import mask
 from bot.errors import ImportFileError
 from bot.i18n import t
 from bot.imports.recordings import import_recordings
@@ -132,6 +133,29 @@ async def test_malformed_future_duplicate_and_twice_rows_are_reported(
     assert f"{budi.nik},{DAY},KIT-1,,3,duplicate of row 2" in rejects
 
 
+async def test_every_nik_date_part_is_checked_29_february_only_in_leap_years(
+    office: App, tmp_path: Path
+) -> None:
+    # The NIK check remembers day+month parts it accepted; 29 February must never be remembered.
+    path = write_csv(tmp_path / "kit.csv", HEADER, [
+        f"1971012902960001,{DAY},KIT-1,",  # row 2: 29 Feb 1996 (leap year)
+        f"1971012902970001,{DAY},KIT-1,",  # row 3: 29 Feb 1997: no such day
+        f"1971016902960002,{DAY},KIT-1,",  # row 4: a woman born 29 Feb 1996
+        f"1971016902970002,{DAY},KIT-1,",  # row 5: a woman, 29 Feb 1997
+        f"1971013101970003,{DAY},KIT-1,",  # row 6: 31 Jan 1997
+        f"1971013101850003,{DAY},KIT-1,",  # row 7: 31 Jan 1985, same day and month
+        f"1971013104970004,{DAY},KIT-1,",  # row 8: 31 April: never
+        f"1971013101970000,{DAY},KIT-1,",  # row 9: serial 0000
+    ])  # fmt: skip
+    s = await sync(office, path)
+
+    assert (s.rows, s.recorded, s.rejected) == (8, 4, 4)
+    rejects = s.rejects_path.read_text(encoding="utf-8-sig") if s.rejects_path else ""
+    assert [line.split(",")[0] for line in rejects.splitlines()[1:]] == [
+        "1971012902970001", "1971016902970002", "1971013104970004", "1971013101970000",
+    ]  # fmt: skip
+
+
 async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
     office: App, tmp_path: Path
 ) -> None:
@@ -151,6 +175,36 @@ async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
     assert again.reconciled == 1
     assert await status_of(office, stranger) == "SUDAH_REKAM"
     assert await scalar(office, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 0
+
+
+@pytest.mark.parametrize("apply_rows", [1, 20_000])
+async def test_notes_found_while_applying_name_earlier_recordings_not_this_files(
+    office: App, residents: dict[str, Resident], tmp_path: Path, apply_rows: int
+) -> None:
+    budi, nur = residents["BELUM_REKAM"], residents["REKAM_ULANG"]
+    first = write_csv(tmp_path / "kit.csv", HEADER, [f"{budi.nik},2026-11-10,KIT-1,"])
+    await sync(office, first)
+    stranger = "1971010101900009"
+    path = write_csv(tmp_path / "kit2.csv", HEADER, [
+        f"{stranger},{DAY},KIT-1,",        # row 2: NIK not in the data
+        f"{nur.nik},2026-11-21,KIT-1,",    # row 3: nur twice in this file (row 4) …
+        f"{nur.nik},{DAY},KIT-1,",         # row 4: … in two chunks when apply_rows is 1
+        f"{budi.nik},{DAY},KIT-1,",        # row 5: budi was recorded by the earlier file
+    ])  # fmt: skip
+    s = await sync(office, path, apply_rows=apply_rows)
+
+    assert (s.recorded, s.flagged, s.twice) == (4, 1, 2)
+    notes = s.notes_path.read_text(encoding="utf-8-sig").splitlines() if s.notes_path else []
+    assert notes == [
+        "row,nik,note",
+        f"4,{mask(nur.nik)},NIK also recorded on 2026-11-21 (row 3)",
+        '2,1971********0009,"NIK not in the data: kept, flagged for cleanup"',
+        f"5,{mask(budi.nik)},NIK already recorded on 2026-11-10",
+    ]
+    assert await status_of(office, nur.nik) == "SUDAH_REKAM"
+    assert await scalar(office, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 1
+    again = await sync(office, path, apply_rows=apply_rows)
+    assert (again.recorded, again.already, again.flagged, again.twice) == (0, 4, 0, 1)
 
 
 async def test_visit_tally_is_filled_from_the_kit(

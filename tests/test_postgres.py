@@ -13,7 +13,7 @@ from bot.cli.main import main
 from bot.core.messages import Reply
 from bot.errors import StorageError
 from storage import outbox
-from storage.db import Database
+from storage.db import Database, connect_pg
 from storage.dialect import returns_id, to_postgres
 from storage.migrate import migration_files
 from storage.outbox import NewMessage
@@ -141,6 +141,7 @@ async def test_a_server_restart_under_a_running_bot_loses_nothing(
 
 
 @needs_pg
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the source is a SQLite file
 async def test_migrate_data_copies_everything_and_checks_the_counts(
     app: App, pg_cluster: Cluster, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -171,3 +172,19 @@ async def test_migrate_data_copies_everything_and_checks_the_counts(
         assert code == 2 and "not empty" in capsys.readouterr().err
     finally:
         pg_cluster.drop_database(url)
+
+
+@needs_pg
+async def test_sessions_run_without_jit_and_keep_the_urls_own_options(pg_cluster: Cluster) -> None:
+    url = pg_cluster.create_database(template=pg_cluster.template)
+    timed = f"{url}?options=-c%20statement_timeout%3D7000"
+    for target in (url, timed):
+        db = await Database.open(target)
+        try:
+            assert (await db.fetchone("SHOW jit"))[0] == "off"  # the pool's sessions
+            timeout = (await db.fetchone("SHOW statement_timeout"))[0]
+        finally:
+            await db.close()
+        assert timeout == ("7s" if target == timed else "0")
+        with connect_pg(target) as conn:  # migrations and imports
+            assert conn.execute("SHOW jit").fetchone() == ("off",)

@@ -29,13 +29,15 @@ from bot.core.clock import Clock, from_iso
 from bot.core.telemetry import JOB_BUCKETS, Telemetry
 from bot.settings import Settings
 from storage import health, job_runs
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 from storage.location import database_label
 
 logger = logging.getLogger(__name__)
 
-#: A health check reports these instead of failing.
-HEALTH_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, ValueError)
+
+def health_errors() -> tuple[type[Exception], ...]:
+    """What a health check reports instead of failing (the database's errors, bad values)."""
+    return (*db_errors(), ValueError)
 
 
 @dataclass
@@ -119,7 +121,7 @@ class Health:
         try:
             body["db"] = await self.db.ping()
             body.update(await self.queues(now))
-        except HEALTH_ERRORS as exc:
+        except health_errors() as exc:
             logger.warning("Health check: database trouble: %s", exc)
             body["db"] = False
             problems.append(f"database: {type(exc).__name__}")
@@ -148,7 +150,7 @@ def metrics_endpoint(source: Health) -> Callable[[Request], Any]:
         try:
             inbox = await health.inbox_backlog(source.db)
             outbox = await health.outbox_backlog(source.db, now)
-        except HEALTH_ERRORS as exc:
+        except health_errors() as exc:
             logger.warning("Metrics: database trouble: %s", exc)
             inbox, outbox = {}, None
         registry = CollectorRegistry()

@@ -10,8 +10,9 @@ before the platform is told we have it); `ChatLanes` works through the stored ro
   replies are being paced, and no chat waits for another;
 - **a bounded backlog**: when a chat has more than `backlog` unanswered rows, the excess (its
   newest rows) is marked processed unhandled, with a log line, and the chat gets one polite
-  notice (`on_flood`) per flood; the rest is answered, paced. Rows of no chat (''; WhatsApp
-  delivery statuses) are never skipped;
+  notice (`on_flood`) per flood; the rest is answered, paced. The channel is told which rows
+  were skipped (`on_skip`: Telegram stops the spinner of a skipped button press). Rows of no
+  chat (''; WhatsApp delivery statuses) are never skipped;
 - **nothing acknowledged is lost**: a row stays pending until it was handled (or skipped), so
   rows left by a crash or a stop are handled on the next start (`feed_pending`).
 
@@ -29,7 +30,7 @@ from contextlib import suppress
 
 from bot.core.clock import Clock
 from storage import inbox
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 from storage.inbox import InboxItem
 
 #: How long a worker holds a chat it is handling before another may take it (it died).
@@ -40,6 +41,7 @@ STOP_WAIT_S = 5.0  # on stop, lanes get this long to finish the row in hand
 SKIPPED = "skipped: over the chat's backlog"
 
 Handle = Callable[[InboxItem], Awaitable[None]]
+Skipped = Callable[[list[InboxItem]], Awaitable[None]]
 
 
 class ChatLanes:
@@ -56,9 +58,11 @@ class ChatLanes:
         *,
         backlog: int,
         on_flood: Handle | None = None,
+        on_skip: Skipped | None = None,
     ) -> None:
         self.db, self.channel, self.clock, self.handle = db, channel, clock, handle
         self.log, self.label, self.backlog, self.on_flood = log, label, backlog, on_flood
+        self.on_skip = on_skip
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._closing = False
@@ -146,7 +150,7 @@ class ChatLanes:
             self._failure = exc
         finally:
             if held:  # any worker may take the chat next
-                with suppress(*DB_ERRORS):
+                with suppress(*db_errors()):
                     await inbox.release_chat(self.db, self.channel, chat_id)
             del self._lanes[chat_id]
             if chat_id in self._again:  # fed while the lease was given back: look again
@@ -154,6 +158,7 @@ class ChatLanes:
                 self.feed([chat_id])
 
     async def _skip(self, chat_id: str, rows: list[InboxItem]) -> None:
+        """Mark the excess rows processed unhandled, log it, and tell the channel."""
         ids = [row.update_id for row in rows]
         await inbox.mark_skipped(self.db, self.channel, ids, self.clock.now(), SKIPPED)
         self.skipped += len(ids)
@@ -161,6 +166,8 @@ class ChatLanes:
             "%s chat %s floods: %d messages skipped over its backlog of %d (first %s)",
             self.label, chat_id, len(ids), self.backlog, ids[0],
         )  # fmt: skip
+        if self.on_skip is not None:
+            await self.on_skip(rows)
 
 
 async def process_in_order(

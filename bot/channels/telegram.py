@@ -144,7 +144,7 @@ class TelegramChannel:
         self.bot = _make_bot(settings)
         self.lanes = ChatLanes(
             db, CHANNEL, clock, self._handle_row, logger, "Telegram",
-            backlog=settings.chat_backlog, on_flood=self._slow_down,
+            backlog=settings.chat_backlog, on_flood=self._slow_down, on_skip=self._skipped,
         )  # fmt: skip
         self._backoff = 1.0
         self.telemetry = Telemetry()  # the wiring passes the process's: /healthz, /metrics
@@ -281,6 +281,20 @@ class TelegramChannel:
         lang = chat.language if chat else self.settings.default_language
         text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
         await self._deliver(item.chat_id, Reply(text=text), is_group=item.chat_id.startswith("-"))
+
+    async def _skipped(self, items: list[InboxItem]) -> None:
+        """Stop the spinner of each skipped button press, with a short slow-down toast."""
+        queries = [json.loads(item.payload).get("callback_query") or {} for item in items]
+        ids = [q["id"] for q in queries if isinstance(q, dict) and isinstance(q.get("id"), str)]
+        if not ids:
+            return
+        chat = await chats.get_chat(self.db, CHANNEL, items[0].chat_id)
+        text = t(chat.language if chat else self.settings.default_language, "chat_slow_down_tap")
+        for query_id in ids:
+            try:
+                await self.bot.answer_callback_query(query_id, text=text)
+            except TelegramError as exc:
+                logger.info("Could not answer a skipped callback query: %s", exc)
 
     async def _handle_row(self, item: InboxItem) -> None:
         await self._handle(Update.de_json(json.loads(item.payload), self.bot))

@@ -44,7 +44,7 @@ from bot.core.clock import Clock
 from bot.core.telemetry import Telemetry
 from bot.errors import ConfigError
 from bot.settings import Settings
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def _wa_receive(channel: WhatsAppChannel, settings: Settings, telemetry: Telemet
             await channel.accept(body)
         except ValueError:
             return PlainTextResponse("not JSON", status_code=400)
-        except DB_ERRORS:
+        except db_errors():
             logger.exception("Could not store a WhatsApp webhook")
             return PlainTextResponse("try again", status_code=503)
         telemetry.received(channel.channel.value, channel.clock.now())
@@ -171,7 +171,7 @@ def _tg_receive(
             return PlainTextResponse("not an update", status_code=400)
         try:
             await telegram.process_update_json(data)
-        except DB_ERRORS:
+        except db_errors():
             logger.exception("Could not store a Telegram update")
             return PlainTextResponse("try again", status_code=503)
         telemetry.received("telegram", datetime.now(UTC))

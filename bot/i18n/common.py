@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{limit} at once are skipped; please send them again once our answers arrive."
         ),
     },
+    "chat_slow_down_tap": {
+        "id": "Mohon pelan-pelan 🙏 Tombol ini kami lewati; tekan lagi setelah jawaban kami masuk.",
+        "en": "Please slow down 🙏 This tap was skipped; tap again once our answers arrive.",
+    },
     "btn_status": {"id": "Cek status e-KTP", "en": "Check e-KTP status"},
     "btn_help": {"id": "Bantuan", "en": "Help"},
     "btn_language": {"id": "Bahasa / Language", "en": "Bahasa / Language"},

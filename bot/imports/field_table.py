@@ -34,6 +34,8 @@ STAGE_ROWS = 10_000
 APPLY_ROWS = 20_000
 
 _Staged = TypeVar("_Staged")
+#: DDMM of 29 February in a NIK (women add 40 to the day): a date only in leap years.
+_LEAP_DAYS = frozenset({"2902", "6902"})
 
 
 def check_size(path: Path, max_mb: float) -> None:
@@ -70,7 +72,7 @@ class FieldTable:
     limits: Limits = DEFAULT_LIMITS
     _days: dict[tuple[str, str], str] = field(default_factory=dict)
     _regions: set[str] = field(default_factory=set)  # NIK region parts parse_nik accepted
-    _dates: set[str] = field(default_factory=set)  # NIK date parts (DDMMYY) it accepted
+    _days_months: set[str] = field(default_factory=set)  # NIK DDMM parts it accepted
 
     def cell(self, cells: list[str], column: str) -> str:
         """A cell by column name ('' when the row is short or the column absent)."""
@@ -81,14 +83,15 @@ class FieldTable:
         """The row's NIK cell, checked by `parse_nik`; RowError when it is not a NIK.
 
         The hot path of a big file: parse_nik's rules are 16 digits, a region and a date part
-        it accepts, and a serial other than 0000 (as `bot.imports.resident_rows` relies on too);
-        so a 16-ASCII-digit NIK whose region and date parts it already accepted today, with a
-        serial other than 0000, is accepted at once.
+        it accepts, and a serial other than 0000 (as `bot.imports.resident_rows` relies on too).
+        Whether a day and month (DDMM) make a date does not depend on the year, except 29
+        February; so a 16-ASCII-digit NIK whose region and DDMM it already accepted (29 February
+        never counts as accepted), with a serial other than 0000, is accepted at once.
         """
         text = self.cell(cells, "nik")
         if (
             len(text) == 16
-            and text[6:12] in self._dates
+            and text[6:10] in self._days_months
             and text[:6] in self._regions
             and text.isdigit()
             and text.isascii()
@@ -100,7 +103,8 @@ class FieldTable:
         except NikError as exc:
             raise RowError(exc.detail) from None
         self._regions.add(nik[:6])
-        self._dates.add(nik[6:12])
+        if nik[6:10] not in _LEAP_DAYS:
+            self._days_months.add(nik[6:10])
         return nik
 
     def day(self, cells: list[str], column: str, today: date, earliest: date) -> str:

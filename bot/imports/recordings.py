@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import AbstractContextManager, ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -124,10 +124,11 @@ async def import_recordings(
     """Sync a kit export; raise ImportFileError when the file as a whole is unusable."""
     job = _Job(db, Path(path), today, now, actor, max_mb, apply_rows, progress, limits)
     summary = KitSyncSummary(file=job.path.name)
-    with closing(runs.connect(db)) as conn:
+    with closing(runs.connect(db)) as conn, ExitStack() as files:
         sql.create_staging(conn)
         try:
-            await asyncio.to_thread(_read, job, conn, summary)
+            table = await asyncio.to_thread(files.enter_context, _open(job))
+            await asyncio.to_thread(_read, job, table, conn, summary)
         except ImportFileError as exc:
             await audit.record(db, now, actor, "import.recordings", {"refused": str(exc)})
             raise
@@ -138,7 +139,8 @@ async def import_recordings(
         reconciled = await asyncio.to_thread(sql.reconcile, conn, iso(now))
         summary.reconciled = reconciled.added
         summary.summons_cancelled += reconciled.cancelled
-        await _apply(job, conn, run_id, summary)
+        problems = await _apply(job, conn, run_id, summary)
+        await asyncio.to_thread(_note_problems, table, problems, summary)
         summary.visits = await asyncio.to_thread(sql.visit_tallies, conn, run_id)
         summary.summons_cancelled += await outbox.cancel_summons_of_recorded(db, now)
         counts = summary.counts()
@@ -147,29 +149,38 @@ async def import_recordings(
     return summary
 
 
-async def _apply(job: _Job, conn: WorkerConnection, run_id: int, summary: KitSyncSummary) -> None:
-    """Apply the sorted rows chunk by chunk (summons stop in the chunk's own transaction)."""
+async def _apply(
+    job: _Job, conn: WorkerConnection, run_id: int, summary: KitSyncSummary
+) -> list[sql.Problem]:
+    """Apply the sorted rows chunk by chunk (summons stop in the chunk's own transaction); the
+    new rows the notes list."""
     last, at, done = runs.last_id(conn, "kit_sorted"), iso(job.now), 0
+    problems: list[sql.Problem] = []
     for lo in range(1, last + 1, job.apply_rows):
         hi = lo + job.apply_rows - 1
         chunk = await asyncio.to_thread(sql.apply_chunk, conn, lo, hi, run_id, at)
         summary.recorded += chunk.added
         summary.status_changed += chunk.changed
         summary.summons_cancelled += chunk.cancelled
+        problems += chunk.problems
         done = min(hi, last)
         if job.progress is not None:
             job.progress(done)
     applied = summary.rows - summary.rejected - summary.duplicates
     summary.already = max(applied - summary.recorded, 0)
+    return problems
 
 
-def _read(job: _Job, conn: WorkerConnection, summary: KitSyncSummary) -> None:
+def _open(job: _Job) -> AbstractContextManager[FieldTable]:
+    """The kit export, open until the notes are written (after the rows are applied)."""
+    return open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb, job.limits)
+
+
+def _read(job: _Job, table: FieldTable, conn: WorkerConnection, summary: KitSyncSummary) -> None:
     """Check and stage every row, then sort and list what needs a note (worker thread)."""
-    with open_field_table(job.path, REQUIRED, OPTIONAL, job.max_mb, job.limits) as table:
-        summary.rows = stage_rows(table, _check, partial(sql.stage, conn), job.today)
-        _note_sorted(conn, table, summary)
-        summary.rejected = table.counts.get("rejected", 0)
-        summary.rejects_path, summary.notes_path = table.close()
+    summary.rows = stage_rows(table, _check, partial(sql.stage, conn), job.today)
+    _note_sorted(conn, table, summary)
+    summary.rejected = table.counts.get("rejected", 0)
 
 
 def _check(table: FieldTable, row: int, cells: list[str], today: date) -> sql.Staged:
@@ -202,11 +213,17 @@ def _note_sorted(conn: WorkerConnection, table: FieldTable, summary: KitSyncSumm
         table.reject(row, cells, f"duplicate of row {duplicates[row]}", kind="duplicate")
     for row, nik, code in sql.unknown_codes(conn):
         table.note(row, nik, f"kode_kunjungan {code} is not a scheduled visit", kind="code")
-    for row, nik, other, known in sql.new_problems(conn):
+    summary.duplicates = table.counts.get("duplicate", 0)
+
+
+def _note_problems(table: FieldTable, problems: list[sql.Problem], summary: KitSyncSummary) -> None:
+    """Note the new rows whose NIK is not in the data or was recorded before (found while
+    applying), in row order; close the listings (worker thread)."""
+    for row, nik, other, known in sorted(problems):
         if not known:
             table.note(row, nik, "NIK not in the data: kept, flagged for cleanup", kind="flag")
         elif other is not None:
             table.note(row, nik, f"NIK already recorded on {other}", kind="twice")
-    summary.duplicates = table.counts.get("duplicate", 0)
     summary.twice = table.counts.get("twice", 0)
     summary.flagged = table.counts.get("flag", 0)
+    summary.rejects_path, summary.notes_path = table.close()

@@ -28,7 +28,7 @@ from contextlib import suppress
 from typing import Any
 
 from storage import workers
-from storage.db import DB_ERRORS, Database
+from storage.db import Database, db_errors
 from storage.migrate import migration_files
 
 logger = logging.getLogger(__name__)
@@ -65,13 +65,13 @@ class Membership:
                 try:
                     await workers.beat(self.db, self.migration, self.roles, self.ttl_s)
                     recovered = await workers.recover_dead(self.db)
-                except DB_ERRORS as exc:  # the server restarting: beat again next time
+                except db_errors() as exc:  # the server restarting: beat again next time
                     logger.warning("Heartbeat failed: %s", exc)
                     continue
                 if recovered:
                     logger.warning("Took back %d outbox rows of dead workers", recovered)
         finally:
-            with suppress(*DB_ERRORS):
+            with suppress(*db_errors()):
                 await workers.retire(self.db)
             logger.info("Worker %s left", self.id)
 
@@ -94,7 +94,7 @@ async def lead(
     while not stop.is_set():
         try:
             got = await workers.acquire(member.db, name, member.ttl_s)
-        except DB_ERRORS as exc:
+        except db_errors() as exc:
             logger.warning("Lease %s not taken: %s", name, exc)
             got = False
         if not got:
@@ -117,7 +117,7 @@ async def lead(
                         logger.warning("Worker %s lost lease %s", member.id, name)
                         break
                     valid_until = loop.time() + member.ttl_s
-                except DB_ERRORS as exc:
+                except db_errors() as exc:
                     if loop.time() > valid_until - member.beat_s:
                         logger.warning(
                             "Lease %s not renewed in time (%s): stepping down", name, exc
@@ -128,7 +128,7 @@ async def lead(
             if not task.done():
                 await asyncio.wait({task})
             member.roles.discard(name)
-            with suppress(*DB_ERRORS):
+            with suppress(*db_errors()):
                 await workers.release(member.db, [name])
         task.result()  # the body's own failure ends the run as it did without leases
 

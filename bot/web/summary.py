@@ -21,7 +21,7 @@ from starlette.responses import Response
 from bot.reports.progress import TREND_DAYS, Progress, compute, render_chart, summary_text
 from bot.web.auth import Visit, staff_page
 from storage import console as sql
-from storage.db import DB_ERRORS
+from storage.db import db_errors
 
 if TYPE_CHECKING:
     from bot.web.app import Console
@@ -47,7 +47,7 @@ async def _in_background(step: Awaitable[T]) -> T | None:
     """Run a refresh nobody waits for; a failure is logged (the old figures stay)."""
     try:
         return await step
-    except DB_ERRORS:
+    except db_errors():
         logger.exception("Could not count the console's figures again")
         return None
 
