@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.cli.demo import showcase_residents
 from bot.core.calendar import is_working_day
@@ -45,7 +46,7 @@ def after(out: str, tag: str, text: str) -> bool:
 
 
 def test_the_demo_walks_from_resident_to_reminder(tmp_path: Path) -> None:
-    today = date.today()
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()  # the demo's day, not UTC's
     budi = showcase_residents(today)[0]  # Bacang, RT 001 / RW 002; the warga's phone is his
     out = run(tmp_path, [
         "/status", budi.nik, "/kontak",
