@@ -219,7 +219,7 @@ def _child(*args: str) -> dict[str, object]:
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=root)
     for line in done.stderr.splitlines():
-        if line.startswith("  Imported") or line.startswith("  phases"):
+        if line.startswith(("  Imported", "  phases")) or "second reader" in line:
             print(line.strip())
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -280,6 +280,12 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(folder)
 
 
+def _load() -> str:
+    """The machine's load average (1, 5, 15 min) and cores: the figures are noisy when busy."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
 def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     csv_path, db_path, niks_path = (
         folder / "residents.csv",
@@ -291,12 +297,14 @@ def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     niks_path.write_text(json.dumps(niks))
     size = csv_path.stat().st_size / 2**20
     print(f"generated {rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
+    print(f"machine    {_load()} (before)")
     keyed = sqlite3_import(csv_path, folder / "keyed.sqlite3", keyed=True)
     bare = sqlite3_import(csv_path, folder / "bare.sqlite3", keyed=False)
     first = _child("import", str(csv_path), str(db_path))
     bare_again = sqlite3_import(csv_path, folder / "bare.sqlite3", keyed=False)
     second = _child("import", str(csv_path), str(db_path))
     _report(rows, first, second, (bare, bare_again), keyed)
+    print(f"machine    {_load()} (after)")
     found = _child("lookup", str(db_path), str(niks_path))
     print(
         f"lookups    {found['count']} get_resident: p50 {float(str(found['p50_ms'])):.3f} ms,"
@@ -337,6 +345,7 @@ def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     os.chmod(folder, 0o755)  # the server's user does not read it, psql (this user) does
     size = csv_path.stat().st_size / 2**20
     print(f"generated {rows:,} rows ({size:.0f} MiB) in {time.perf_counter() - started:.1f} s")
+    print(f"machine    {_load()} (before)")
     cluster = Cluster(bin_dir)
     cluster.start()
     try:
@@ -356,6 +365,7 @@ def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
             f" \\copy (target <= 2x), {secs / bare:.2f}x bare \\copy"
             f"  peak RSS {float(str(run['peak_mib'])):6.1f} MiB  | {run['line']}"
         )
+    print(f"machine    {_load()} (after)")
 
 
 if __name__ == "__main__":

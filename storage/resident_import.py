@@ -27,9 +27,11 @@ the line hashes are streamed. 1M rows: see ``bench/import_residents.py --engine 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from storage.db import Database
 from storage.dialect import Dialect
@@ -62,6 +64,8 @@ WarningRow = tuple[int, str, str, str]
 
 SOURCE_RESIDENTS = "import:residents"
 MERGE_ROWS = 50_000
+#: Warnings a `Stager` holds before staging them.
+WARNINGS_HELD = 10_000
 
 _COLS = ", ".join(RECORD_COLUMNS)
 #: Staging tables: {name: (columns, numbered rows on PostgreSQL)}.
@@ -74,20 +78,19 @@ _TEMP_TABLES = {
 _STAGED = ("row", *RECORD_COLUMNS)
 _WARNED = ("row", "nik", "nama", "warning")
 _SORT = f"CREATE TEMP TABLE import_sorted AS SELECT row, {_COLS} FROM import_rows ORDER BY nik, row"
+#: PostgreSQL numbers the sorted rows itself (one statement, no identity column to fill) and
+#: notes each row's predecessor when it has the same NIK (a repeat) on the way.
 _SORT_PG = (
-    f"INSERT INTO pg_temp.import_sorted (row, {_COLS}) SELECT row, {_COLS}"
-    " FROM pg_temp.import_rows ORDER BY nik, row"
+    "CREATE TEMP TABLE import_sorted AS SELECT row_number() OVER w AS rowid,"
+    " CASE WHEN lag(nik) OVER w = nik THEN lag(row) OVER w END AS prev,"
+    f" row, {_COLS} FROM pg_temp.import_rows WINDOW w AS (ORDER BY nik, row) ORDER BY nik, row"
 )
 _REPEATS = (
     "SELECT s.row, p.row FROM temp.import_sorted s"
     " JOIN temp.import_sorted p ON p.rowid = s.rowid - 1 WHERE s.nik = p.nik ORDER BY s.rowid"
 )
-#: The same in one ordered scan (PostgreSQL joins the million rows to themselves otherwise).
-_REPEATS_PG = (
-    "SELECT row, prev FROM (SELECT rowid, row, nik, lag(nik) OVER w AS prev_nik,"
-    " lag(row) OVER w AS prev FROM pg_temp.import_sorted WINDOW w AS (ORDER BY rowid)) AS t"
-    " WHERE nik = prev_nik ORDER BY rowid"
-)
+#: The same as noted by `_SORT_PG` (PostgreSQL joins the million rows to themselves otherwise).
+_REPEATS_PG = "SELECT row, prev FROM pg_temp.import_sorted WHERE prev IS NOT NULL ORDER BY rowid"
 #: A residents file never moves someone back (`bot.core.status.STAGE`): an empty or stale
 #: status column must not undo a recording from a kit sync or a SIAK status import, nor PRR,
 #: DICETAK or DIAMBIL. Each refused move is listed with the warnings (`staged_warnings`).
@@ -154,6 +157,16 @@ def connect(target: Path | str, cache_mib: int = 32, temp_cache_mib: int = 8) ->
     return conn
 
 
+def connect_plain(target: Path | str) -> WorkerConnection:
+    """A worker connection without staging tables (a split read's helper process)."""
+    return connect_worker(target)
+
+
+def copies(conn: WorkerConnection) -> bool:
+    """True when staging goes by COPY (PostgreSQL): a second reader's rows can be added."""
+    return conn.dialect is Dialect.POSTGRES
+
+
 def stage(
     conn: WorkerConnection, records: Sequence[Record], warnings: Sequence[WarningRow]
 ) -> None:
@@ -162,6 +175,53 @@ def stage(
     conn.copy("import_rows", _STAGED, records)
     if warnings:
         conn.copy("import_warnings", _WARNED, warnings)
+
+
+class Stager:
+    """Stages a file's checked rows batch by batch while it is read (`add`), as `stage` does,
+    but the rows go through one `WorkerConnection.copy_stream` (PostgreSQL: one COPY the
+    server stores while the file is read). Warnings are held (they go to another table)
+    and staged when `WARNINGS_HELD` have gathered, the stream paused meanwhile, or at the end.
+    Use it as a context manager: an error ends the stream without staging the rest."""
+
+    def __init__(self, conn: WorkerConnection) -> None:
+        self.conn = conn
+        self._held: list[WarningRow] = []
+        self._stack = ExitStack()
+        self._write: Callable[[Iterable[Record]], None] | None = None
+
+    def __enter__(self) -> Stager:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)
+        if exc[0] is None and self._held:
+            self.conn.copy("import_warnings", _WARNED, self._held)
+
+    def add_spooled(self, data: BinaryIO) -> None:
+        """Stage rows another process wrote with `spool` (PostgreSQL)."""
+        self._stack.close()
+        self._write = None
+        self.conn.copy_file("import_rows", _STAGED, data)
+
+    def add(self, records: Sequence[Record], warnings: Sequence[WarningRow]) -> None:
+        """Stage a batch of rows and their warnings."""
+        self._held.extend(warnings)
+        if len(self._held) >= WARNINGS_HELD:
+            self._stack.close()  # one statement at a time: the rows' COPY ends first
+            self._write = None
+            self.conn.copy("import_warnings", _WARNED, self._held)
+            self._held = []
+        if self._write is None:
+            self._write = self._stack.enter_context(self.conn.copy_stream("import_rows", _STAGED))
+        self._write(records)
+
+
+def spool(
+    conn: WorkerConnection, out: BinaryIO
+) -> AbstractContextManager[Callable[[Iterable[Record]], None]]:
+    """Checked rows to a file in COPY's format, for `Stager.add_spooled` (PostgreSQL)."""
+    return conn.spool(out)
 
 
 def line_hashes(conn: WorkerConnection) -> Iterator[int]:
@@ -189,6 +249,13 @@ def stage_unchanged(conn: WorkerConnection, rows: Sequence[tuple[int, str]]) -> 
     conn.execute("COMMIT")
 
 
+#: Lines passed by whose NIK is on another line passed by (a split read: `stage_unchanged`).
+_FAST_TWICE = (
+    "SELECT nik, row FROM temp.import_fast WHERE nik IN"
+    " (SELECT nik FROM temp.import_fast GROUP BY nik HAVING count(*) > 1)"
+)
+
+
 def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     """Copy the staged rows sorted by NIK; note repeated NIKs (the first row wins), also
     against the rows passed by as unchanged.
@@ -196,8 +263,8 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
     Returns {row: first row} for the repeats (staged or unchanged); `merge` skips them.
     """
     if conn.dialect is Dialect.POSTGRES:
-        conn.temp_table("import_sorted", f"row INTEGER, {_COLS}", rowid=True)
         conn.execute(_SORT_PG)
+        conn.execute("CREATE UNIQUE INDEX import_sorted_rowid ON pg_temp.import_sorted (rowid)")
         conn.analyze("pg_temp.import_sorted", "pg_temp.import_fast")
     else:
         conn.execute(_SORT)
@@ -211,6 +278,8 @@ def sort_staged(conn: WorkerConnection) -> dict[int, int]:
         " JOIN temp.import_fast f ON f.nik = s.nik"
     ):
         shared.setdefault(nik, set()).update((row, fast))
+    for nik, row in conn.execute(_FAST_TWICE):
+        shared.setdefault(nik, set()).add(row)
     for rows in shared.values():
         first = min(rows)
         repeats.update((r, first) for r in rows if r != first)

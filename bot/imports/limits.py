@@ -189,13 +189,19 @@ class BlockState:
 
 
 def bounded_lines(
-    f: TextIO, first: str, name: str, limits: Limits, state: BlockState | None = None
+    f: TextIO,
+    first: str,
+    name: str,
+    limits: Limits,
+    state: BlockState | None = None,
+    first_line: int = 1,
 ) -> Iterator[str]:
     """The file's lines (with their '\\n'), read in blocks: a line over the limit is refused
-    without ever being held whole. `first` is the header line already read."""
+    without ever being held whole. `first` is the header line already read (or, reading
+    from the middle of a file, the line numbered `first_line`)."""
     limit = limits.max_line_chars
     yield first
-    carry, line_no = "", 1
+    carry, line_no = "", first_line
     while block := f.read(CSV_BLOCK):
         parts = (carry + block).split("\n")
         carry = parts.pop()
@@ -211,11 +217,12 @@ def bounded_lines(
         yield carry
 
 
-def read_header_line(f: TextIO, name: str, limits: Limits) -> str:
-    """The first line, refused when longer than a line may be (read no further than that)."""
+def read_header_line(f: TextIO, name: str, limits: Limits, line: int = 1) -> str:
+    """The first line (numbered `line`), refused when longer than a line may be (read no
+    further than that)."""
     first = f.readline(limits.max_line_chars + 1)
     if len(first) > limits.max_line_chars:
-        raise _too_long_line(name, limits, 1)
+        raise _too_long_line(name, limits, line)
     return first
 
 

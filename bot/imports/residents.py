@@ -38,15 +38,18 @@ import logging
 import re
 import sys
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from bot.core.clock import iso
 from bot.core.nik import mask
 from bot.errors import ImportFileError
+from bot.imports import resident_split
 from bot.imports.limits import DEFAULT_LIMITS, Limits
 from bot.imports.regions import load_regions, region_files
 from bot.imports.resident_rows import OPTIONAL, REQUIRED, RowChecker
@@ -65,7 +68,7 @@ from storage import outbox
 from storage import resident_import as imports
 from storage.db import Database
 from storage.import_runs import WorkerConnection
-from storage.resident_import import Record
+from storage.resident_import import Record, WarningRow
 
 logger = logging.getLogger(__name__)
 
@@ -129,11 +132,14 @@ async def import_residents(
     batch_rows: int = BATCH_ROWS,
     limits: Limits = DEFAULT_LIMITS,
     merge_rows: int = imports.MERGE_ROWS,
+    split_bytes: int = resident_split.SPLIT_BYTES,
 ) -> ImportSummary:
     """Import residents from a CSV/XLSX file; raise ImportFileError when the file is unusable.
 
     `regions`: Kepmendagri code lists (kode,nama,tingkat[,terakhir_ada_tahun]); a file
     ``X_historic.csv`` next to ``X.csv`` is read too. `progress` gets the rows read so far.
+    On PostgreSQL a CSV of `split_bytes` or more is read by two processes
+    (`bot.imports.resident_split`; 0: never).
     """
     job = _Job(
         db_target=runs.worker_target(db),
@@ -146,6 +152,7 @@ async def import_residents(
         batch_rows=batch_rows,
         limits=limits,
         merge_rows=max(merge_rows, 1),
+        split_bytes=split_bytes,
     )
     summary = await asyncio.to_thread(_run, job)
     if summary.status_changed:  # summons of residents who recorded stop at once
@@ -174,12 +181,29 @@ class _Job:
     batch_rows: int
     limits: Limits
     merge_rows: int
+    split_bytes: int
 
 
-class _Run:
-    """One import: reads and checks rows, stages them, lists rejects and warnings, merges."""
+class _Listing(Protocol):
+    """Where rejected rows go (an `Output`; the helper's events in a split read)."""
 
-    def __init__(self, job: _Job, table: Table, regions: dict[str, int | None]):
+    def write(self, cells: list[str], note: str) -> None:
+        """List one row."""
+
+
+class _Staging(Protocol):
+    """Where checked rows go (a `Stager`; the helper's COPY file in a split read)."""
+
+    def add(self, records: list[Record], warnings: list[WarningRow]) -> None:
+        """Stage a batch."""
+
+
+class _Reader:
+    """Reads and checks the rows of a table (the import's, or the split helper's part)."""
+
+    def __init__(
+        self, job: _Job, table: Table, regions: dict[str, int | None], rejects: _Listing
+    ) -> None:
         self.job = job
         self.table = table
         columns = map_columns(table.header, job.path.name, required=REQUIRED, optional=OPTIONAL)
@@ -187,13 +211,9 @@ class _Run:
         self.nik_col = columns["nik"]
         self.rows = 0
         self.unchanged = 0  # lines passed by as on file (`bot.imports.unchanged`)
-        self.kept = 0  # statuses not moved back
-        out, stem, sep = job.path.parent, job.path.stem, table.delimiter
-        self.rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
-        self.warns = Output(out / f"{stem}.warnings.csv", ["row", "nik", "nama", "warning"], sep)
+        self.rejects: _Listing = rejects
 
-    def read(self, conn: WorkerConnection) -> None:
-        """Check every row; stage the good ones in batches, list the bad ones."""
+    def _read(self, stager: _Staging) -> None:
         check, size, records = self.checker.check, self.job.batch_rows, []
         lines, first = self.table.lines, self.table.first_row
         for row, cells in enumerate(self.table.rows, first):
@@ -207,32 +227,19 @@ class _Run:
             except RowError as exc:
                 self.reject(row, cells, exc.reason)
             if self.rows % size == 0:
-                self._stage(conn, records)
+                self._stage(stager, records)
                 records = []
         if self.rows % size:
-            self._stage(conn, records)
+            self._stage(stager, records)
         if lines is not None:
             self.unchanged = lines.unchanged
             self.rows += lines.unchanged
 
-    def _stage(self, conn: WorkerConnection, records: list[Record]) -> None:
-        imports.stage(conn, records, self.checker.warnings)
+    def _stage(self, stager: _Staging, records: list[Record]) -> None:
+        stager.add(records, self.checker.warnings)
         self.checker.warnings = []
         if self.job.progress is not None:
             self.job.progress(self.rows)
-
-    def stage_unchanged(self, conn: WorkerConnection) -> None:
-        """Note the lines passed by whose NIK is also on a staged row (to find repeats)."""
-        lines = self.table.lines
-        if lines is None or not lines.unchanged:
-            return
-        staged = imports.staged_niks(conn)
-        if not staged:
-            return
-        first, fast = self.table.first_row, zip(lines.fast_rows, lines.fast_niks, strict=True)
-        imports.stage_unchanged(
-            conn, [(first + row, f"{nik:016d}") for row, nik in fast if nik in staged]
-        )
 
     def reject(self, row: int, cells: list[str], reason: str) -> None:
         """List a rejected row as read, followed by its row number and reason."""
@@ -242,6 +249,92 @@ class _Run:
         nik = cells[self.nik_col] if self.nik_col < len(cells) else ""
         note = f"row {row} rejected: {_NUMBER16.sub(_mask_match, reason)} (NIK {mask(nik)})"
         self.rejects.write(out, note)
+
+
+def run_part(
+    task: resident_split.HelperTask, table: Table, stager: _Staging, rejects: _Listing
+) -> int:
+    """The split helper's read of its part (`bot.imports.resident_split`); its row count."""
+    job = _Job(
+        db_target=task.target, path=task.path, today=task.today, actor="", at="",
+        regions=task.regions, progress=None, batch_rows=BATCH_ROWS, limits=task.limits,
+        merge_rows=1, split_bytes=0,
+    )  # fmt: skip
+    regions = load_regions(task.regions) if task.regions else {}
+    reader = _Reader(job, table, regions, rejects)
+    reader._read(stager)
+    return reader.rows
+
+
+class _Run(_Reader):
+    """One import: reads and checks rows, stages them, lists rejects and warnings, merges."""
+
+    rejects: Output
+
+    def __init__(
+        self, job: _Job, table: Table, regions: dict[str, int | None], known: KnownLines
+    ) -> None:
+        out, stem, sep = job.path.parent, job.path.stem, table.delimiter
+        rejects = Output(out / f"{stem}.rejects.csv", [*table.header, "row", "reason"], sep)
+        super().__init__(job, table, regions, rejects)
+        self.warns = Output(out / f"{stem}.warnings.csv", ["row", "nik", "nama", "warning"], sep)
+        self.known = known
+        self.kept = 0  # statuses not moved back
+        self.twice: set[int] = set()  # NIKs of lines on file passed by in both parts
+
+    def read(self, conn: WorkerConnection, helper: resident_split.Helper | None = None) -> None:
+        """Check every row; stage the good ones in batches, list the bad ones; with a
+        `helper`, take in the part it read."""
+        with imports.Stager(conn) as stager:
+            self._read(stager)
+            if helper is not None:
+                self._take(helper, stager)
+
+    def _take(self, helper: resident_split.Helper, stager: imports.Stager) -> None:
+        """Replay the helper's rejects and warnings, stage its rows, add its counts."""
+        helper.wait()
+        done: tuple[int, array[int], array[int], array[int], int] | None = None
+        for kind, value in helper.events():
+            if kind == "rejects":
+                for cells, note in value:
+                    self.rejects.write(cells, note)
+            elif kind == "warnings":
+                stager.add([], value)
+            elif kind == "error":
+                raise resident_split.error_of(value)
+            else:
+                done = value
+        if done is None or self.table.lines is None:
+            raise ImportFileError(f"{self.job.path.name}: the second reader gave no result")
+        with helper.rows_file() as data:
+            stager.add_spooled(data)
+        rows, fast_rows, fast_niks, hashes, peak = done
+        logger.debug(
+            "%s: second reader: %d rows, peak RSS %d MiB", self.job.path.name, rows, peak >> 10
+        )
+        lines = self.table.lines
+        self.twice = {fast_niks[n] for n in resident_split.twice_taken(self.known, hashes)}
+        lines.fast_rows.extend(fast_rows)
+        lines.fast_niks.extend(fast_niks)
+        lines.unchanged += len(fast_rows)
+        self.unchanged += len(fast_rows)
+        self.rows += rows
+        if self.job.progress is not None:
+            self.job.progress(self.rows)
+
+    def stage_unchanged(self, conn: WorkerConnection) -> None:
+        """Note the lines passed by whose NIK is also on a staged row, or on another line
+        passed by (`twice`), to find repeats."""
+        lines = self.table.lines
+        if lines is None or not lines.unchanged:
+            return
+        wanted = imports.staged_niks(conn) | self.twice
+        if not wanted:
+            return
+        first, fast = self.table.first_row, zip(lines.fast_rows, lines.fast_niks, strict=True)
+        imports.stage_unchanged(
+            conn, [(first + row, f"{nik:016d}") for row, nik in fast if nik in wanted]
+        )
 
     def list_warnings(self, conn: WorkerConnection, skip: dict[int, int]) -> None:
         """Write the staged warnings, leaving out rows rejected as repeats."""
@@ -296,20 +389,52 @@ def _run(job: _Job) -> ImportSummary:
     regions = load_regions(job.regions) if job.regions else {}
     with closing(imports.connect(job.db_target)) as conn:
         known = KnownLines(imports.line_hashes(conn))  # 8 bytes a resident on file
-        with open_table(job.path, limits=job.limits, known=known) as table:
-            summary = _import(job, table, conn, regions, started)
+        plan = _plan(job, conn, known)
+        stop = plan.lines - 1 if plan else None
+        with open_table(job.path, limits=job.limits, known=known, stop_lines=stop) as table:
+            run = _Run(job, table, regions, known)
+            helper = None
+            if plan is not None and table.lines is not None:
+                row = plan.lines + 1
+                logger.debug("%s: rows from %d on read by a second process", job.path.name, row)
+                helper = resident_split.start_helper(
+                    str(job.db_target), job.path, plan, table, today=job.today,
+                    regions=job.regions, limits=job.limits, with_known=len(known) > 0,
+                )  # fmt: skip
+            try:
+                summary = _import(job, run, conn, started, helper)
+            finally:
+                if helper is not None:
+                    helper.stop()
     done = time.monotonic()
     logger.debug("Imported %s in %.1f s: %s", job.path.name, done - started, summary.line())
     return summary
 
 
+def _plan(job: _Job, conn: WorkerConnection, known: KnownLines) -> resident_split.SplitPlan | None:
+    """Where to cut the file for two readers: a large CSV imported into PostgreSQL, unless
+    the residents on file are more than half its lines (a re-import)."""
+    if not job.split_bytes or not imports.copies(conn):
+        return None
+    if job.path.suffix.lower() not in {".csv", ".txt"} or not job.path.is_file():
+        return None
+    plan = resident_split.plan_split(job.path, job.split_bytes)
+    if plan is None or not known:
+        return plan
+    lines = plan.lines * job.path.stat().st_size // plan.offset  # about
+    return None if 2 * len(known) > lines else plan  # one reader passes lines on file faster
+
+
 def _import(
-    job: _Job, table: Table, conn: WorkerConnection, regions: dict[str, int | None], started: float
+    job: _Job,
+    run: _Run,
+    conn: WorkerConnection,
+    started: float,
+    helper: resident_split.Helper | None = None,
 ) -> ImportSummary:
     """Read, sort, list and merge one open file."""
-    run = _Run(job, table, regions)
     try:
-        run.read(conn)
+        run.read(conn, helper)
         read = time.monotonic()
         _list_repeats_and_warnings(run, conn)
     finally:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -68,19 +69,23 @@ def open_table(
     title_rows: int = 0,
     limits: Limits = DEFAULT_LIMITS,
     known: KnownLines | None = None,
+    stop_lines: int | None = None,
 ) -> Iterator[Table]:
     """Open a .csv or .xlsx file for streaming, bounded by `limits` (`bot.imports.limits`).
 
     Up to `title_rows` rows above the header holding a single filled cell (a title, often
     merged across the columns, as staff make them in Excel) are skipped. With `known` (the
-    line hashes on file), a CSV with a ``nik`` column is split by `LineSplitter`.
+    line hashes on file), a CSV with a ``nik`` column is split by `LineSplitter`, and
+    `stop_lines` ends it after that many lines below the header (another process reads the
+    rest: `bot.imports.resident_split`).
     """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".txt", ".xlsx", ".xlsm"}:
         raise ImportFileError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
     if not path.is_file():
         raise ImportFileError(f"file not found: {path}")
-    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else partial(_open_csv, known=known)
+    csv_opener = partial(_open_csv, known=known, stop_lines=stop_lines)
+    opener = _open_xlsx if suffix in {".xlsx", ".xlsm"} else csv_opener
     with opener(path, limits) as table:
         check_header(table.header, path.name, limits)
         if table.lines is None:  # the splitter bounds its rows itself
@@ -100,7 +105,9 @@ def _skip_titles(table: Table, limit: int) -> None:
 
 
 @contextmanager
-def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> Iterator[Table]:
+def _open_csv(
+    path: Path, limits: Limits, known: KnownLines | None = None, stop_lines: int | None = None
+) -> Iterator[Table]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         try:
             first = read_header_line(f, path.name, limits)
@@ -119,7 +126,9 @@ def _open_csv(path: Path, limits: Limits, known: KnownLines | None = None) -> It
             yield Table(header, _csv_rows(reader, path.name), delimiter, short=short)
             return
         splitter = LineSplitter(known, delimiter, names.index("nik"), path.name, limits)
-        rows = _split_rows(splitter, lines, state, path.name)
+        if stop_lines is not None:
+            lines = islice(lines, stop_lines)
+        rows = split_rows(splitter, lines, state, path.name)
         yield Table(header, rows, delimiter, lines=splitter)
 
 
@@ -136,7 +145,7 @@ def _one_short_line(reader: Any, state: BlockState) -> Callable[[], bool]:
     return one_line
 
 
-def _split_rows(
+def split_rows(
     splitter: LineSplitter, lines: Iterator[str], state: BlockState, name: str
 ) -> Iterator[list[str]]:
     """The records the splitter yields (lines not on file), with decoding and CSV errors

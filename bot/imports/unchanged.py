@@ -75,19 +75,30 @@ class LineSplitter:
     """
 
     def __init__(
-        self, known: KnownLines, delimiter: str, nik_col: int, name: str, limits: Limits
+        self,
+        known: KnownLines,
+        delimiter: str,
+        nik_col: int,
+        name: str,
+        limits: Limits,
+        start: int = 0,
+        keep_hashes: bool = False,
     ) -> None:
+        """`start`: records before the first line (reading from the middle of a file);
+        `keep_hashes`: keep the line hashes of the lines passed by too (`fast_hashes`)."""
         self.known = known
         self.delimiter = delimiter
         self.nik_col = nik_col
         self.name = name
         self.limits = limits
         self.max_rows = limits.max_rows
-        self.index = -1
+        self.start = start
+        self.index = start - 1
         self.current = 0
         self.unchanged = 0
         self.fast_rows = array("q")
         self.fast_niks = array("q")
+        self.fast_hashes = array("q") if keep_hashes else None
         self._raw: list[str] = []
         self._pending: str | None = None
         self._lines: Iterator[str] = iter(())
@@ -111,10 +122,10 @@ class LineSplitter:
         self._lines = lines
         reader = csv.reader(self._feed(), delimiter=self.delimiter)
         slots, mask, count = self.known.slots, self.known.mask, self.known.count
-        rows, niks = self.fast_rows, self.fast_niks
+        rows, niks, hashes = self.fast_rows, self.fast_niks, self.fast_hashes
         delimiter, max_rows, max_cols = self.delimiter, self.max_rows, self.limits.max_columns
         first_nik = self.nik_col == 0
-        index = -1
+        index = self.start - 1
         for line in lines:
             index += 1
             if index >= max_rows:
@@ -127,6 +138,8 @@ class LineSplitter:
                 if slot:  # a line on file, not taken yet (taken slots hold -hash)
                     slots[i] = -found
                     rows.append(index)
+                    if hashes is not None:
+                        hashes.append(found)
                     nik = line[: line.find(delimiter)] if first_nik else ""
                     if len(nik) == 16 and nik.isdigit() and nik.isascii():
                         niks.append(int(nik))
