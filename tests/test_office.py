@@ -118,6 +118,17 @@ async def test_day_and_team_choices_with_nearby_visits(team_office: App) -> None
     assert thu.claim.outcome is Attempt.INVALID
 
 
+async def test_a_day_not_asked_for_is_refused_without_claiming_the_order(
+    team_office: App,
+) -> None:
+    office = office_of(team_office)
+    order = await saved_order(team_office, days=(TUE,))
+    thu = await office_orders.team_choices(office, ANI, order.id, THU)
+    assert thu.claim.outcome is Attempt.INVALID and thu.teams == []
+    fresh = await office_orders.day_choices(office, SARI, order.id)  # nobody holds it
+    assert (fresh.claim.outcome, fresh.claim.holder) == (Attempt.DONE, "Sari")
+
+
 async def test_reject_needs_a_reason_and_tells_the_requester(team_office: App) -> None:
     office, order = office_of(team_office), await saved_order(team_office)
     assert (await office_orders.reject(office, ANI, order.id, " x ")).outcome is Attempt.INVALID

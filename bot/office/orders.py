@@ -219,14 +219,15 @@ async def nearby(office: Office, order: Order, days: list[date]) -> list[Visit]:
 
 
 async def team_choices(office: Office, staff: Staff, order_id: int, day: date) -> TeamChoices:
-    """Claim, then the teams with no visit on `day` in the order's slot."""
+    """Claim, then the teams with no visit on `day` in the order's slot; a day the requester
+    did not ask for is refused first, taking no claim."""
+    asked = await orders.get_order(office.db, order_id)
+    if asked is not None and day not in asked.dates:
+        return TeamChoices(Claimed(Attempt.INVALID, asked))
     claimed = await claim(office, staff, order_id)
     if claimed.outcome is not Attempt.DONE or claimed.order is None:
         return TeamChoices(claimed)
-    order = claimed.order
-    if day not in order.dates:
-        return TeamChoices(Claimed(Attempt.INVALID, order))
-    return TeamChoices(claimed, day, await teams_on_offer(office, order, day))
+    return TeamChoices(claimed, day, await teams_on_offer(office, claimed.order, day))
 
 
 async def teams_on_offer(office: Office, order: Order, day: date) -> list[TeamOption]:
