@@ -25,7 +25,9 @@ than the one on file keeps the stored status, is listed in the warnings and coun
 `bot.imports.limits` before and while they are read.
 
 The file is read by `bot.imports.tables`, each row checked by `bot.imports.resident_rows` and
-the region lists read by `bot.imports.regions`; this module runs the import and sums it up.
+the region lists read by `bot.imports.regions`; this module runs the import and sums it up. On
+PostgreSQL a large CSV is read by two processes at once (`bot.imports.resident_split`), with
+the same rows, rejects, warnings and summary as one pass.
 
 Run from the CLI as ``import_residents(db, path, today=..., actor="cli:<user>",
 progress=stderr_progress)`` and print ``summary.line()``.
