@@ -558,7 +558,7 @@ SESSION_OPTIONS = "-c jit=off"
 
 def session_options(url: str) -> str:
     """The URL's own `options` (if any) followed by ours."""
-    import psycopg  # loaded with the first PostgreSQL connection
+    import psycopg
 
     own = psycopg.conninfo.conninfo_to_dict(url).get("options") or ""
     return f"{own} {SESSION_OPTIONS}".strip()
