@@ -31,6 +31,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.cli_startup import compile_project
 from bench.import_residents import TODAY, generate
 from bot.core.clock import Clock
 from bot.imports.recordings import import_recordings
@@ -168,7 +169,9 @@ def _cli_sync(db_path: Path, kit_csv: Path) -> tuple[float, str]:
 
 def compare_with_sqlite3(db_path: Path, kit_csv: Path, repeat: int = 3) -> None:
     """Kit sync by the CLI vs the sqlite3 floor, alternating, each run on its own copy of the
-    same database; medians of `repeat` runs (the machine is shared: noisy)."""
+    same database; medians of `repeat` runs (the machine is shared: noisy). The project is
+    byte-compiled first, as an installed package is."""
+    compile_project()
     floors, syncs, agains, line = [], [], [], ""
     for _ in range(repeat):
         base, cli = db_path.with_suffix(".base.sqlite3"), db_path.with_suffix(".cli.sqlite3")
@@ -188,6 +191,7 @@ def compare_with_sqlite3(db_path: Path, kit_csv: Path, repeat: int = 3) -> None:
         f" again (nothing new) {again:.2f} s = {again / floor:.2f}x"
         f"  [runs: sqlite3 {' '.join(f'{x:.2f}' for x in floors)};"
         f" jemput {' '.join(f'{x:.2f}' for x in syncs)}]"
+        f"  [load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores]"
     )
 
 

@@ -35,9 +35,18 @@ async def inbox_backlog(db: Database) -> dict[str, InboxBacklog]:
     return {r[0]: InboxBacklog(pending=int(r[1]), oldest=r[2]) for r in rows}
 
 
+#: Outbox rows by state: pending ones through a pending index, the others through
+#: outbox_state (which holds no pending rows: migration 0013). Both index-only.
+STATE_COUNTS = (
+    "SELECT state, count(*) FROM outbox WHERE state <> 'pending' GROUP BY state"
+    " UNION ALL SELECT 'pending', count(*) FROM outbox WHERE state = 'pending'"
+    " HAVING count(*) > 0"
+)
+
+
 async def outbox_backlog(db: Database, now: datetime) -> OutboxBacklog:
     """Counts by state; due and oldest pending rows."""
-    states = await db.fetchall("SELECT state, count(*) FROM outbox GROUP BY state")
+    states = await db.fetchall(STATE_COUNTS)
     due = await db.fetchone(
         "SELECT count(*), min(not_before) FROM outbox WHERE state = 'pending' AND not_before <= ?",
         (iso(now),),

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.dialect import Dialect
 from storage.outbox import (
     NEEDS_RECORDING_SQL,
+    SETTLED,
     NewMessage,
     cancel_pending_for_chat_in,
     enqueue_in,
@@ -371,14 +372,17 @@ class DigestFigures(BaseModel):
     recorded_since: int  # status changes from "to record" to recorded since
 
 
+#: Rows settled since `?`, by state (through outbox_state).
+DIGEST_STATES = (
+    "SELECT state, count(*) FROM outbox WHERE updated_at >= ?"
+    f" AND state IN ('sent', 'failed', 'dead', 'cancelled') AND {SETTLED} GROUP BY state"
+)
+
+
 async def digest_figures(db: Database, since: datetime, born_by: date) -> DigestFigures:
     """Counts for the staff digest."""
     stamp = iso(since)
-    states = await db.fetchall(
-        "SELECT state, count(*) FROM outbox WHERE updated_at >= ?"
-        " AND state IN ('sent', 'failed', 'dead', 'cancelled') GROUP BY state",
-        (stamp,),
-    )
+    states = await db.fetchall(DIGEST_STATES, (stamp,))
     chats = await db.fetchone("SELECT sum(unreachable), sum(opted_out) FROM chats")
     by_n = await db.fetchall("SELECT n, count(*) FROM summons GROUP BY n ORDER BY n")
     wajib = f"status IN ({NEEDS_RECORDING_SQL}) AND (kawin = 1 OR tanggal_lahir <= ?)"

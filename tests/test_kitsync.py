@@ -177,6 +177,27 @@ async def test_unknown_nik_is_kept_flagged_and_applied_when_it_arrives(
     assert await scalar(office, "SELECT cleanup FROM recordings WHERE nik = ?", (stranger,)) == 0
 
 
+@pytest.mark.parametrize(
+    ("header", "line"),
+    [
+        ("kit,tanggal_rekam,nik", "KIT-9, 2026-11-20 ,{nik}"),  # any order, cells trimmed
+        ("nik,tanggal_rekam,kit", "{nik},2026-11-20"),  # a short row: no kit cell
+        ("kode_kunjungan,nik,tanggal_rekam,kit", ",{nik},2026-11-20,KIT-9,extra"),
+    ],
+)
+async def test_columns_in_any_order_short_and_long_rows_are_read(
+    office: App, residents: dict[str, Resident], tmp_path: Path, header: str, line: str
+) -> None:
+    budi = residents["BELUM_REKAM"]
+    path = write_csv(tmp_path / "kit.csv", header, [line.format(nik=budi.nik)])
+    s = await sync(office, path)
+
+    assert (s.recorded, s.rejected) == (1, 0)
+    kit = "" if line.endswith("2026-11-20") else "KIT-9"
+    row = await office.db.fetchone("SELECT tanggal_rekam, kit FROM recordings")
+    assert tuple(row) == ("2026-11-20", kit)
+
+
 @pytest.mark.parametrize("apply_rows", [1, 20_000])
 async def test_notes_found_while_applying_name_earlier_recordings_not_this_files(
     office: App, residents: dict[str, Resident], tmp_path: Path, apply_rows: int

@@ -37,7 +37,7 @@ def add_commands(sub: Any, h: Any, parents: dict[str, list[Any]]) -> None:
     residents.add_argument("--regions", type=Path, help=h("h_regions_file"))
     residents.add_argument("--batch", type=int, default=50_000, help=h("h_batch"))
     recordings = kind("recordings", "h_recordings", cmd_import_recordings)
-    recordings.add_argument("--batch", type=int, default=20_000, help=h("h_batch"))
+    recordings.add_argument("--batch", type=int, default=50_000, help=h("h_batch"))
     statuses = kind("statuses", "h_statuses", cmd_import_statuses)
     statuses.add_argument("--batch", type=int, default=20_000, help=h("h_batch"))
     kind("students", "h_students", cmd_import_students)

@@ -74,13 +74,30 @@ class FieldTable:
     _regions: set[str] = field(default_factory=set)  # NIK region parts parse_nik accepted
     _days_months: set[str] = field(default_factory=set)  # NIK DDMM parts it accepted
 
+    _picks: dict[tuple[str, ...], tuple[tuple[int, ...], int]] = field(default_factory=dict)
+
     def cell(self, cells: list[str], column: str) -> str:
         """A cell by column name ('' when the row is short or the column absent)."""
         i = self.columns.get(column)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
+    def cells_of(self, cells: list[str], columns: tuple[str, ...]) -> list[str]:
+        """Several cells by column name at once, as `cell` gives them (the hot path)."""
+        found = self._picks.get(columns)
+        if found is None:  # the positions, and the row length that has them all
+            picks = tuple(self.columns.get(c, -1) for c in columns)
+            found = self._picks[columns] = (picks, max(picks) + 1)
+        picks, length = found
+        if len(cells) >= length:
+            return [cells[i].strip() if i >= 0 else "" for i in picks]
+        return [self.cell(cells, column) for column in columns]
+
     def nik(self, cells: list[str], today: date) -> str:
-        """The row's NIK cell, checked by `parse_nik`; RowError when it is not a NIK.
+        """The row's NIK cell, checked by `nik_of`; RowError when it is not a NIK."""
+        return self.nik_of(self.cell(cells, "nik"), today)
+
+    def nik_of(self, text: str, today: date) -> str:
+        """A NIK cell's text checked by `parse_nik`; RowError when it is not a NIK.
 
         The hot path of a big file: parse_nik's rules are 16 digits, a region and a date part
         it accepts, and a serial other than 0000 (as `bot.imports.resident_rows` relies on too).
@@ -88,7 +105,6 @@ class FieldTable:
         February; so a 16-ASCII-digit NIK whose region and DDMM it already accepted (29 February
         never counts as accepted), with a serial other than 0000, is accepted at once.
         """
-        text = self.cell(cells, "nik")
         if (
             len(text) == 16
             and text[6:10] in self._days_months
@@ -108,8 +124,12 @@ class FieldTable:
         return nik
 
     def day(self, cells: list[str], column: str, today: date, earliest: date) -> str:
-        """A date cell as ISO text (see `parse_day`); good dates are memoised (they repeat)."""
-        text = self.cell(cells, column)
+        """A date cell as ISO text (see `day_of`)."""
+        return self.day_of(self.cell(cells, column), column, today, earliest)
+
+    def day_of(self, text: str, column: str, today: date, earliest: date) -> str:
+        """A date cell's text as ISO text (see `parse_day`); good dates are memoised (they
+        repeat)."""
         found = self._days.get((column, text))
         if found is None:
             found = parse_day(text, column, today, earliest).isoformat()

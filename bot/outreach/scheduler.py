@@ -25,20 +25,21 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.clock import iso
 from bot.core.telemetry import Telemetry
 from bot.errors import OperatorError
-from bot.outreach import maintenance, order_jobs
 from bot.outreach.jobs import Outreach
 from bot.outreach.results import JobResult
 from bot.settings import Settings
 from storage import job_runs as sql
+
+if TYPE_CHECKING:  # the scheduler itself loads in `jemput run` only (`jemput jobs` lists)
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ def job_specs(settings: Settings) -> list[JobSpec]:
 
 def new_scheduler(settings: Settings) -> AsyncIOScheduler:
     """The process's scheduler (not started: `start()` needs the running loop)."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
     return AsyncIOScheduler(timezone=ZoneInfo(settings.timezone), job_defaults=JOB_DEFAULTS)
 
 
@@ -99,10 +102,28 @@ class JobRunner:
             "triggers": outreach.triggers,
             "staff_digest": outreach.staff_digest,
             "officials_digest": outreach.officials_digest,
-            "visit_reminders": lambda: order_jobs.run_visit_reminders(*self._deps),
-            "order_escalation": lambda: order_jobs.run_order_escalation(*self._deps),
-            "backup": lambda: maintenance.run_backup(*self._deps),
+            "visit_reminders": self._visit_reminders,
+            "order_escalation": self._order_escalation,
+            "backup": self._backup,
         }
+
+    async def _visit_reminders(self) -> JobResult:
+        """D-1 visit reminders (the order jobs load when a job runs, not for `jemput jobs`)."""
+        from bot.outreach.order_jobs import run_visit_reminders
+
+        return await run_visit_reminders(*self._deps)
+
+    async def _order_escalation(self) -> JobResult:
+        """Overdue orders to the staff and the head of office."""
+        from bot.outreach.order_jobs import run_order_escalation
+
+        return await run_order_escalation(*self._deps)
+
+    async def _backup(self) -> JobResult:
+        """The daily backup."""
+        from bot.outreach.maintenance import run_backup
+
+        return await run_backup(*self._deps)
 
     def spec(self, name: str) -> JobSpec:
         """The job called `name`; OperatorError listing the known ones otherwise."""
