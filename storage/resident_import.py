@@ -19,9 +19,12 @@ the tail pages of each ``residents_area`` group. The merge is idempotent, so an 
 import is resumed by running it again.
 
 On PostgreSQL (`storage.staging.PgWorker`) the same statements run translated: the staging
-tables are session temp tables filled with COPY, the sorted copy gets a generated ``rowid``
-(numbered in NIK order), ``BEGIN IMMEDIATE`` takes the advisory write lock of `storage.db`, and
-the line hashes are streamed. 1M rows: see ``bench/import_residents.py --engine postgres``.
+tables are session temp tables filled by one COPY for the whole read (`Stager`; a second
+reader's rows are added from its spool file, `bot.imports.resident_split`), the sorted copy is
+made in one ``CREATE TABLE AS`` that numbers the rows in NIK order (``rowid``) and notes the
+repeats on the way, ``BEGIN IMMEDIATE`` takes the advisory write lock of `storage.db`, and the
+line hashes are streamed. 1M rows: see ``bench/import_residents.py --engine postgres`` and
+docs/scaling.md.
 """
 
 from __future__ import annotations

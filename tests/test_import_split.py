@@ -75,6 +75,8 @@ def troubles(rows: list[list[str]]) -> list[list[str]]:
         rows[at + 1][3] = "2030-01-01"  # born in the future: rejected
         rows[at + 2][4] = "P" if rows[at + 2][4] == "L" else "L"  # NIK disagrees: warning
         rows[at + 3] = [""] * len(rows[at + 3])  # a blank row
+    for at in (30, half + 30):
+        rows[at][0] = "197109" + rows[at][0][6:]  # a kecamatan not on the list: warning
     rows[half + 20] = list(rows[5])  # a repeat across the cut
     rows[half + 21] = list(rows[half + 30])  # a repeat below the cut (the later one loses)
     rows[half + 21][2] = "Nama Lain"
@@ -115,14 +117,16 @@ async def test_a_split_read_ends_as_one_pass(
     quoted[5] = '"Jl. Merdeka, No. 9"'  # quoted cells below the cut are fine
     path = write(tmp_path / "warga.csv", rows, [",".join(quoted)])
     assert plan_split(path, 1) is not None
+    regions = tmp_path / "wilayah.csv"
+    regions.write_text("kode,nama,tingkat\n19.71.01,Bukit Intan,kecamatan\n", encoding="utf-8")
     caplog.set_level("DEBUG", logger="bot.imports.residents")
-    split = await outcome(db, path, split_bytes=1)
+    split = await outcome(db, path, split_bytes=1, regions=regions)
     assert ("read by a second process" in caplog.text) == isinstance(db, PgDatabase)
     await reset(db)
-    single = await outcome(db, path, split_bytes=0)
+    single = await outcome(db, path, split_bytes=0, regions=regions)
     assert split == single
     counts = split[0]
-    assert counts[4] == 6 and counts[5] == 2  # 4 bad rows and 2 repeats; 2 warnings
+    assert counts[4] == 6 and counts[5] == 4  # 4 bad rows and 2 repeats; 4 warnings
     assert b"NIK repeats row 7" in (split[4][0] or b"")
 
 

@@ -25,7 +25,9 @@ than the one on file keeps the stored status, is listed in the warnings and coun
 `bot.imports.limits` before and while they are read.
 
 The file is read by `bot.imports.tables`, each row checked by `bot.imports.resident_rows` and
-the region lists read by `bot.imports.regions`; this module runs the import and sums it up.
+the region lists read by `bot.imports.regions`; this module runs the import and sums it up. On
+PostgreSQL a large CSV is read by two processes at once (`bot.imports.resident_split`), with
+the same rows, rejects, warnings and summary as one pass.
 
 Run from the CLI as ``import_residents(db, path, today=..., actor="cli:<user>",
 progress=stderr_progress)`` and print ``summary.line()``.
@@ -292,7 +294,9 @@ class _Run(_Reader):
 
     def _take(self, helper: resident_split.Helper, stager: imports.Stager) -> None:
         """Replay the helper's rejects and warnings, stage its rows, add its counts."""
+        waited = time.monotonic()
         helper.wait()
+        waited = time.monotonic() - waited
         done: tuple[int, array[int], array[int], array[int], int] | None = None
         for kind, value in helper.events():
             if kind == "rejects":
@@ -306,11 +310,14 @@ class _Run(_Reader):
                 done = value
         if done is None or self.table.lines is None:
             raise ImportFileError(f"{self.job.path.name}: the second reader gave no result")
+        copied = time.monotonic()
         with helper.rows_file() as data:
             stager.add_spooled(data)
+        copied = time.monotonic() - copied
         rows, fast_rows, fast_niks, hashes, peak = done
         logger.debug(
-            "%s: second reader: %d rows, peak RSS %d MiB", self.job.path.name, rows, peak >> 10
+            "%s: second reader: %d rows, waited for %.1f s, its COPY %.1f s, peak RSS %d MiB",
+            *(self.job.path.name, rows, waited, copied, peak >> 10),
         )
         lines = self.table.lines
         self.twice = {fast_niks[n] for n in resident_split.twice_taken(self.known, hashes)}
