@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import sys
@@ -229,6 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--residents", type=int, default=1_000_000)
     parser.add_argument("--messages", type=int, default=1_800)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     bin_dir = find_bin_dir()
     if bin_dir is None:
@@ -244,6 +246,8 @@ def main() -> None:
             dispatch_benches(cluster, workdir, args.messages)
     finally:
         cluster.remove()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 
