@@ -49,6 +49,9 @@ class FrozenClock(Clock):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engines: run the module's tests on SQLite and PostgreSQL")
+    config.addinivalue_line(
+        "markers", "sqlite_only: file-level SQLite features (backups); never run on PostgreSQL"
+    )
     if REQUIRE_PG and PG_BIN is None:
         raise pytest.UsageError("JEMPUT_REQUIRE_PG=1 but PostgreSQL (initdb, pg_ctl) is missing")
 
@@ -60,6 +63,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         "engine" in metafunc.fixturenames
         and not chosen
         and (every or metafunc.definition.get_closest_marker("engines"))
+        and not metafunc.definition.get_closest_marker("sqlite_only")
     ):
         params = [
             pytest.param(e, marks=pytest.mark.skip(reason="PostgreSQL not installed"))

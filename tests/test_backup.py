@@ -26,6 +26,9 @@ from storage.backup import (
 )
 from tests.outreach_support import outreach_for
 
+#: Backups copy the SQLite file; on PostgreSQL they refuse (tests/test_postgres.py, pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777

@@ -12,6 +12,9 @@ from bot.app import App
 from bot.cli.main import main
 from bot.core.messages import Reply
 from bot.errors import StorageError
+from bot.i18n import t
+from bot.outreach.maintenance import run_backup
+from bot.outreach.results import Outcome
 from storage import outbox
 from storage.db import Database, connect_pg
 from storage.dialect import returns_id, to_postgres
@@ -188,3 +191,32 @@ async def test_sessions_run_without_jit_and_keep_the_urls_own_options(pg_cluster
         assert timeout == ("7s" if target == timed else "0")
         with connect_pg(target) as conn:  # migrations and imports
             assert conn.execute("SHOW jit").fetchone() == ("off",)
+
+
+@needs_pg
+def test_backup_and_restore_point_to_pg_dump_on_postgresql(
+    pg_cluster: Cluster,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = pg_cluster.create_database(template=pg_cluster.template)
+    monkeypatch.setenv("DATABASE_URL", url)
+    target = tmp_path / "copy.sqlite3"
+    for command in (["backup", str(target)], ["restore", str(target)]):
+        assert main(["--lang", "en", *command]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"jemput: {t('en', 'cli_pg_backup')}"], command
+    assert not target.exists()
+    assert pg_cluster.password not in capsys.readouterr().err
+
+
+@needs_pg
+@pytest.mark.parametrize("engine", ["pg"], indirect=True)
+async def test_the_daily_backup_job_leaves_postgresql_to_pg_dump(
+    app: App, tmp_path: Path, clock: FrozenClock
+) -> None:
+    settings = app.settings.model_copy(update={"backup_dir": tmp_path / "backups"})
+    result = await run_backup(app.db, settings, clock)
+    assert result.outcome is Outcome.SKIPPED and "pg_dump" in result.reason
+    assert not (tmp_path / "backups").exists()
