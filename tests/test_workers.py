@@ -131,6 +131,14 @@ async def start_worker(
     )  # fmt: skip
 
 
+async def stop_workers(procs: list[asyncio.subprocess.Process]) -> list[int]:
+    """SIGTERM to each worker still running; every worker's exit code."""
+    for proc in procs:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+    return [await asyncio.wait_for(p.wait(), 15) for p in procs]
+
+
 @pytest.mark.skipif(PG_BIN is None, reason="PostgreSQL not installed")
 @pytest.mark.parametrize("engine", ["pg"], indirect=True)
 async def test_three_workers_one_killed_mid_round_lose_nothing(
@@ -175,10 +183,7 @@ async def test_three_workers_one_killed_mid_round_lose_nothing(
         await fake.wait_sent(1, chat_id=9999)
         await asyncio.sleep(1.5)  # a second answer would come by now
     finally:
-        for proc in procs:
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        codes = [await asyncio.wait_for(p.wait(), 15) for p in procs]
+        codes = await stop_workers(procs)
         await app.close()
     per_chat = Counter(str(m["chat_id"]) for m in fake.sent())
     answers = per_chat.pop("9999")
@@ -321,10 +326,7 @@ async def test_three_workers_status_order_scheduled_and_kit_sync_happen_once(
         assert out.decode().startswith("recorded 1 (status changed 1)")
         await asyncio.sleep(2)  # a second answer or notice would come by now
     finally:
-        for proc in procs:
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        codes = [await asyncio.wait_for(p.wait(), 15) for p in procs]
+        codes = await stop_workers(procs)
         await app.close()
     assert codes == [0, 0, 0]
     answers = Counter(m.get("text", "") for m in fake.sent(resident))
