@@ -49,6 +49,12 @@ async def get_chat(db: Database, channel: str, chat_id: str) -> Chat | None:
     return _chat(row) if row else None
 
 
+async def chat_language(db: Database, channel: str, chat_id: str, default: str) -> str:
+    """The chat's language, or `default` when it never wrote."""
+    chat = await get_chat(db, channel, chat_id)
+    return chat.language if chat else default
+
+
 async def touch_chat(
     db: Database,
     channel: str,

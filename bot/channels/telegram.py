@@ -275,10 +275,13 @@ class TelegramChannel:
         await self.lanes.feed_pending()
         await self.lanes.idle()
 
+    async def _language(self, chat_id: str) -> str:
+        """The chat's language (the default for a chat that never wrote)."""
+        return await chats.chat_language(self.db, CHANNEL, chat_id, self.settings.default_language)
+
     async def _slow_down(self, item: InboxItem) -> None:
         """The one notice to a chat that floods (its excess was skipped)."""
-        chat = await chats.get_chat(self.db, CHANNEL, item.chat_id)
-        lang = chat.language if chat else self.settings.default_language
+        lang = await self._language(item.chat_id)
         text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
         await self._deliver(item.chat_id, Reply(text=text), is_group=item.chat_id.startswith("-"))
 
@@ -288,8 +291,7 @@ class TelegramChannel:
         ids = [q["id"] for q in queries if isinstance(q, dict) and isinstance(q.get("id"), str)]
         if not ids:
             return
-        chat = await chats.get_chat(self.db, CHANNEL, items[0].chat_id)
-        text = t(chat.language if chat else self.settings.default_language, "chat_slow_down_tap")
+        text = t(await self._language(items[0].chat_id), "chat_slow_down_tap")
         for query_id in ids:
             try:
                 await self.bot.answer_callback_query(query_id, text=text)

@@ -156,8 +156,9 @@ class WhatsAppChannel:
             self.db, user_id=sender.user_id, wa_id=sender.wa_id, phone=sender.phone,
             name=sender.name, now=self.clock.now(),
         )  # fmt: skip
-        chat = await chats.get_chat(self.db, CHANNEL, contact.chat_id)
-        lang = chat.language if chat else self.settings.default_language
+        lang = await chats.chat_language(
+            self.db, CHANNEL, contact.chat_id, self.settings.default_language
+        )
         text = t(lang, "chat_slow_down", limit=self.settings.chat_backlog)
         await self._deliver(contact, Reply(text=text))
 

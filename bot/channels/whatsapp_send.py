@@ -75,8 +75,10 @@ class WhatsAppSender:
         no longer count)."""
         if reply.replaces and not reply.text.strip() and reply.document is None:
             return None
-        chat = await chats.get_chat(self.db, CHANNEL, contact.chat_id)
-        rendered = render(reply, chat.language if chat else self.settings.default_language)
+        lang = await chats.chat_language(
+            self.db, CHANNEL, contact.chat_id, self.settings.default_language
+        )
+        rendered = render(reply, lang)
         messages = list(rendered.messages)
         document = await self._document(reply, messages)
         if document is not None:
