@@ -236,6 +236,11 @@ class _Rows:
         return iter(self.fetchall())
 
 
+def _copy_in(table: str, columns: Sequence[str]) -> str:
+    """The COPY statement that appends rows to a staging (temp) table."""
+    return f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
+
+
 class PgWorker(WorkerConnection):
     """A private autocommit psycopg connection: statements translated, COPY for staging."""
 
@@ -268,10 +273,8 @@ class PgWorker(WorkerConnection):
 
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """COPY the rows into a temp table."""
-        statement = f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
-        with self.raw.cursor().copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        with self.copy_stream(table, columns) as write:
+            write(rows)
 
     @contextmanager
     def copy_stream(
@@ -281,8 +284,7 @@ class PgWorker(WorkerConnection):
         `QueuedLibpqWriter` (a thread sending) measured no faster at 1M rows: the sends
         do not block, the server keeps up."""
         cursor = self.raw.cursor()
-        statement = f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.copy(statement) as copy:
+        with cursor.copy(_copy_in(table, columns)) as copy:
 
             def write(rows: Iterable[Sequence[Any]]) -> None:
                 for row in rows:
@@ -292,8 +294,7 @@ class PgWorker(WorkerConnection):
 
     def copy_file(self, table: str, columns: Sequence[str], data: BinaryIO) -> None:
         """COPY a file of rows in COPY's text format, a megabyte at a time."""
-        statement = f"COPY pg_temp.{table} ({', '.join(columns)}) FROM STDIN"
-        with self.raw.cursor().copy(statement) as copy:
+        with self.raw.cursor().copy(_copy_in(table, columns)) as copy:
             while chunk := data.read(SPOOL_CHUNK):
                 copy.write(chunk)
 
