@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from bot.core.clock import iso
 from storage.db import Database
+from storage.outbox import SETTLED
 
 
 class InboxBacklog(BaseModel):
@@ -38,7 +39,7 @@ async def inbox_backlog(db: Database) -> dict[str, InboxBacklog]:
 #: Outbox rows by state: pending ones through a pending index, the others through
 #: outbox_state (which holds no pending rows: migration 0013). Both index-only.
 STATE_COUNTS = (
-    "SELECT state, count(*) FROM outbox WHERE state <> 'pending' GROUP BY state"
+    f"SELECT state, count(*) FROM outbox WHERE {SETTLED} GROUP BY state"
     " UNION ALL SELECT 'pending', count(*) FROM outbox WHERE state = 'pending'"
     " HAVING count(*) > 0"
 )
