@@ -3,6 +3,7 @@ exactly as one pass would: rows, history, rejects, warnings, summary; SQLite rea
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 
 from bot.errors import ImportFileError
 from bot.imports.limits import Limits
-from bot.imports.resident_split import plan_split
+from bot.imports.resident_split import helper_entry, plan_split
 from bot.imports.residents import ImportSummary, import_residents
 from storage.db import Database, PgDatabase
 
@@ -233,3 +234,15 @@ async def test_a_long_line_below_the_cut_is_named_by_its_number(
         await outcome(db, path, split_bytes=1, limits=limits)
     assert str(split.value) == str(single.value)
     assert f"line {plan.lines + 1} " in str(split.value)
+
+
+@pytest.mark.parametrize("sent", [b"", b"\x80\x05partial"])  # nothing, or half a task
+def test_a_second_reader_whose_import_died_while_sending_removes_the_folder(
+    tmp_path: Path, sent: bytes
+) -> None:
+    folder = tmp_path / "jemput-split-1-x"
+    folder.mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        helper_entry(io.BytesIO(f"{folder}\n".encode() + sent))
+    assert stopped.value.code == 1
+    assert not folder.exists()

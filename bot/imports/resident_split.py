@@ -117,12 +117,15 @@ class HelperResult:
 class Helper:
     """The running helper process and its files."""
 
-    def __init__(self, task: HelperTask) -> None:
+    def __init__(self, task: HelperTask, process: subprocess.Popen[bytes]) -> None:
+        """Send the started `process` its folder (a line first: if the import dies while
+        sending the rest, the helper still removes the folder) and then its task."""
         self.task = task
-        command = [sys.executable, "-m", __name__]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE)
-        assert self.process.stdin is not None
-        with self.process.stdin as send:
+        self.process = process
+        assert process.stdin is not None
+        with process.stdin as send:
+            send.write(f"{task.folder}\n".encode())
+            send.flush()
             send.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
 
     def wait(self) -> None:
@@ -164,14 +167,16 @@ def start_helper(
     limits: Limits,
     with_known: bool,
 ) -> Helper:
-    """Start the helper on the part of `path` below `plan`."""
+    """Start the helper on the part of `path` below `plan` (the process first, then its
+    folder: an import killed in between leaves no folder behind)."""
     _remove_orphans()
+    process = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE)
     folder = Path(tempfile.mkdtemp(prefix=f"jemput-split-{os.getpid()}-"))  # 0700
     task = HelperTask(
         target, path, plan, table.header, table.delimiter, today, regions, limits, with_known,
         folder, os.getpid(),
     )  # fmt: skip
-    return Helper(task)
+    return Helper(task, process)
 
 
 def _remove_orphans() -> None:
@@ -311,7 +316,21 @@ def error_of(value: tuple[Any, ...]) -> ImportFileError:
     return ImportFileError(value[1])
 
 
-if __name__ == "__main__":  # the helper process: its task comes pickled on stdin
-    from bot.imports.resident_split import helper_main as main
+def helper_entry(stdin: BinaryIO) -> None:
+    """The helper process: its folder (a line), then its task (pickled), on stdin. When the
+    import died before the task arrived, remove the folder and stop."""
+    line = stdin.readline()
+    try:
+        task = pickle.load(stdin)
+    except (EOFError, pickle.UnpicklingError):
+        folder = Path(line.decode(errors="replace").strip())
+        if line.endswith(b"\n") and folder.name.startswith("jemput-split-"):
+            shutil.rmtree(folder, ignore_errors=True)
+        sys.exit(1)
+    helper_main(task)
 
-    main(pickle.load(sys.stdin.buffer))
+
+if __name__ == "__main__":
+    from bot.imports.resident_split import helper_entry
+
+    helper_entry(sys.stdin.buffer)
