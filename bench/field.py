@@ -11,6 +11,12 @@ linked to half of the residents the kit will record, each with a pending summons
 of N recordings (90% residents still to record, 10% already recorded, a few unknown NIKs and
 visit codes). Then it times the kit sync (rows/s) while a second connection polls until no
 affected resident has a pending summons left, and times /laporan's figures and chart.
+
+``--compare-only`` times `jemput import recordings` (a real CLI process) against two floors
+run by the sqlite3 shell on copies of the same database: `.import` + one ``UPDATE residents``
+(issue #12's baseline, target ≤ 3×), and the same file with the writes a kit sync must make
+(ledger, status history, status, pending summons cancelled) in plain SQL with no checks, notes
+or start-up, which says how much of the gap is the work itself.
 """
 
 from __future__ import annotations
@@ -156,6 +162,38 @@ def _sqlite3_baseline(db_path: Path, kit_csv: Path) -> float:
     return time.perf_counter() - started
 
 
+#: The writes a kit sync must make, as plain SQL in one transaction: the ledger rows, the
+#: residents who still had to record (with their history), their pending summons cancelled.
+#: No row checks, duplicate rules, notes, visit tallies or import-run record; the CSV goes to a
+#: temp table, the ledger rows go in in key order and the cancel uses the index the kit sync
+#: uses, as the kit sync does: this is a floor, not a straw man.
+_SAME_WRITES = """BEGIN;
+CREATE TEMP TABLE changed AS SELECT DISTINCT r.nik, r.status FROM kit_plain k
+  JOIN residents r ON r.nik = k.nik WHERE r.status IN ('BELUM_REKAM', 'REKAM_ULANG');
+INSERT INTO recordings (nik, tanggal_rekam, kit, source, cleanup, created_at)
+  SELECT k.nik, k.tanggal_rekam, k.kit, 'kit',
+  NOT EXISTS (SELECT 1 FROM residents r WHERE r.nik = k.nik), 'x' FROM kit_plain k
+  WHERE true ORDER BY k.nik, k.tanggal_rekam ON CONFLICT DO NOTHING;
+INSERT INTO status_history (nik, old_status, new_status, source, changed_at)
+  SELECT nik, status, 'SUDAH_REKAM', 'kit', 'x' FROM changed;
+UPDATE residents SET status = 'SUDAH_REKAM', status_changed_at = 'x', updated_at = 'x'
+  WHERE nik IN (SELECT nik FROM changed);
+UPDATE outbox INDEXED BY outbox_pending_nik
+  SET state = 'cancelled', last_error = 'recorded', updated_at = 'x'
+  WHERE state = 'pending' AND kind = 'summons' AND nik IN (SELECT nik FROM changed);
+COMMIT;
+"""
+
+
+def _sqlite3_same_writes(db_path: Path, kit_csv: Path) -> float:
+    """Seconds for the sqlite3 shell to `.import` the kit CSV and make the writes a kit sync
+    must make (`_SAME_WRITES`): what is left of the gap is checking, notes and start-up."""
+    script = f".mode csv\n.import --schema temp '{kit_csv}' kit_plain\n{_SAME_WRITES}"
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", "-bail", str(db_path)], input=script, text=True, check=True)
+    return time.perf_counter() - started
+
+
 def _cli_sync(db_path: Path, kit_csv: Path) -> tuple[float, str]:
     """Seconds (and the summary line) of a real `jemput import recordings` process."""
     started = time.perf_counter()
@@ -172,18 +210,22 @@ def compare_with_sqlite3(db_path: Path, kit_csv: Path, repeat: int = 3) -> None:
     same database; medians of `repeat` runs (the machine is shared: noisy). The project is
     byte-compiled first, as an installed package is."""
     compile_project()
-    floors, syncs, agains, line = [], [], [], ""
+    floors, writes, syncs, agains, line = [], [], [], [], ""
     for _ in range(repeat):
         base, cli = db_path.with_suffix(".base.sqlite3"), db_path.with_suffix(".cli.sqlite3")
-        shutil.copy(db_path, base)
-        shutil.copy(db_path, cli)
+        same = db_path.with_suffix(".same.sqlite3")
+        for copy in (base, cli, same):
+            shutil.copy(db_path, copy)
         floors.append(_sqlite3_baseline(base, kit_csv))
+        writes.append(_sqlite3_same_writes(same, kit_csv))
         took, line = _cli_sync(cli, kit_csv)
         syncs.append(took)
         agains.append(_cli_sync(cli, kit_csv)[0])
-        base.unlink()
-        cli.unlink()
-    floor, took, again = (statistics.median(x) for x in (floors, syncs, agains))
+        for copy in (base, cli, same):
+            copy.unlink()
+    floor, same_writes, took, again = (
+        statistics.median(x) for x in (floors, writes, syncs, agains)
+    )
     print(f"jemput import recordings: {line}")
     print(
         f"kit sync vs sqlite3 (median of {repeat}): sqlite3 .import + one UPDATE {floor:.2f} s;"
@@ -192,6 +234,11 @@ def compare_with_sqlite3(db_path: Path, kit_csv: Path, repeat: int = 3) -> None:
         f"  [runs: sqlite3 {' '.join(f'{x:.2f}' for x in floors)};"
         f" jemput {' '.join(f'{x:.2f}' for x in syncs)}]"
         f"  [load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores]"
+    )
+    print(
+        f"the same writes by sqlite3 (ledger, history, status, summons cancelled; no checks or"
+        f" notes): {same_writes:.2f} s = {same_writes / floor:.2f}x the one UPDATE; jemput"
+        f" = {took / same_writes:.2f}x these writes  [runs: {' '.join(f'{x:.2f}' for x in writes)}]"
     )
 
 

@@ -14,7 +14,10 @@ into a new database, a second import of the same file (all unchanged), and 10,00
 ``--engine postgres`` starts a throwaway PostgreSQL server (as the tests do, `tests.pg_cluster`)
 and times, side by side: the import into a new database, the re-import, and ``psql \\copy`` of
 the same file into a table with just the NIK primary key and into a bare table (target: the
-import ≤ 2× the keyed \\copy).
+import ≤ 2× the keyed \\copy). It also prints the CPU seconds each step cost on the client
+(the import and its second reader, or psql) and on the server (the postmaster's processes,
+live and reaped): on this 2-core machine no schedule can finish a step in less than half its
+CPU total, which bounds what any overlap of reading, sorting and merging could reach.
 """
 
 from __future__ import annotations
@@ -313,6 +316,63 @@ def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     print(f"database   {db_path.stat().st_size / 2**20:.0f} MiB")
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """A process's own CPU seconds and its reaped children's (utime+stime, cutime+cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / _TICK
+    return own, (int(fields[13]) + int(fields[14])) / _TICK
+
+
+def server_cpu(data: Path) -> float:
+    """CPU seconds used so far by a PostgreSQL server: the postmaster, its live processes and
+    the backends it has reaped (a backend's time moves to the postmaster's children's time)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    own, reaped = _proc_cpu(postmaster)
+    total = own + reaped
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == postmaster:
+                total += _proc_cpu(int(stat.parent.name))[0]
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+    return total
+
+
+def client_cpu() -> float:
+    """CPU seconds of this program's finished children (and theirs, when they waited)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+class CpuMeter:
+    """CPU seconds a step cost on the client side and on the server (`with` around the step)."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.client = self.server = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        self._client, self._server = client_cpu(), server_cpu(self.data)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        time.sleep(0.3)  # let the postmaster reap the step's backends
+        self.client = client_cpu() - self._client
+        self.server = server_cpu(self.data) - self._server
+
+    def line(self, wall: float) -> str:
+        """Client + server CPU, and the wall time two cores would need at best for it."""
+        total = self.client + self.server
+        return (
+            f"CPU client {self.client:5.2f} s + server {self.server:5.2f} s = {total:5.2f} s"
+            f" (>= {total / 2:5.2f} s wall on 2 cores; took {wall:5.2f} s)"
+        )
+
+
 def psql_copy(cluster: Any, csv_path: Path, *, keyed: bool) -> float:
     """Seconds for ``psql \\copy`` of the file into a new table in a new database: every
     column text, keyed by NIK or bare."""
@@ -348,12 +408,16 @@ def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
     print(f"machine    {_load()} (before)")
     cluster = Cluster(bin_dir)
     cluster.start()
+    meters = {name: CpuMeter(cluster.data) for name in ("keyed", "import", "re-import")}
     try:
-        keyed = psql_copy(cluster, csv_path, keyed=True)
+        with meters["keyed"]:
+            keyed = psql_copy(cluster, csv_path, keyed=True)
         bare = psql_copy(cluster, csv_path, keyed=False)
         url = cluster.create_database()
-        first = _child("import", str(csv_path), url)
-        second = _child("import", str(csv_path), url)
+        with meters["import"]:
+            first = _child("import", str(csv_path), url)
+        with meters["re-import"]:
+            second = _child("import", str(csv_path), url)
     finally:
         cluster.remove()
     print(f"psql       \\copy into a bare table {bare:.2f} s; into a table keyed by NIK"
@@ -365,6 +429,9 @@ def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
             f" \\copy (target <= 2x), {secs / bare:.2f}x bare \\copy"
             f"  peak RSS {float(str(run['peak_mib'])):6.1f} MiB  | {run['line']}"
         )
+    print(f"{'keyed':<10} {meters['keyed'].line(keyed)}  (psql \\copy; CREATE TABLE included)")
+    for name, run in (("import", first), ("re-import", second)):
+        print(f"{name:<10} {meters[name].line(float(str(run['seconds'])))}  (start-up included)")
     print(f"machine    {_load()} (after)")
 
 
