@@ -148,6 +148,14 @@ async def _kit_sync(db_path: Path, kit_csv: Path, rows: int) -> dict[str, float]
     return result
 
 
+def _sqlite3_seconds(db_path: Path, script: str, *, bail: bool = False) -> float:
+    """Seconds for the sqlite3 shell to run a script on a database (`bail`: stop at an error)."""
+    started = time.perf_counter()
+    cmd = ["sqlite3", *(["-bail"] if bail else []), str(db_path)]
+    subprocess.run(cmd, input=script, text=True, check=True)
+    return time.perf_counter() - started
+
+
 def _sqlite3_baseline(db_path: Path, kit_csv: Path) -> float:
     """Seconds for the sqlite3 shell to `.import` the kit CSV into a bare table and run one
     ``UPDATE residents … WHERE nik IN (…)`` (the floor a kit sync is compared with)."""
@@ -157,9 +165,7 @@ def _sqlite3_baseline(db_path: Path, kit_csv: Path) -> float:
         "UPDATE residents SET status = 'SUDAH_REKAM', updated_at = 'x'"
         " WHERE status IN ('BELUM_REKAM', 'REKAM_ULANG') AND nik IN (SELECT nik FROM kit_plain);\n"
     )
-    started = time.perf_counter()
-    subprocess.run(["sqlite3", str(db_path)], input=script, text=True, check=True)
-    return time.perf_counter() - started
+    return _sqlite3_seconds(db_path, script)
 
 
 #: The writes a kit sync must make, as plain SQL in one transaction: the ledger rows, the
@@ -189,9 +195,7 @@ def _sqlite3_same_writes(db_path: Path, kit_csv: Path) -> float:
     """Seconds for the sqlite3 shell to `.import` the kit CSV and make the writes a kit sync
     must make (`_SAME_WRITES`): what is left of the gap is checking, notes and start-up."""
     script = f".mode csv\n.import --schema temp '{kit_csv}' kit_plain\n{_SAME_WRITES}"
-    started = time.perf_counter()
-    subprocess.run(["sqlite3", "-bail", str(db_path)], input=script, text=True, check=True)
-    return time.perf_counter() - started
+    return _sqlite3_seconds(db_path, script, bail=True)
 
 
 def _cli_sync(db_path: Path, kit_csv: Path) -> tuple[float, str]:

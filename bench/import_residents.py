@@ -319,24 +319,27 @@ def _bench(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _proc_cpu(pid: int) -> tuple[float, float]:
-    """A process's own CPU seconds and its reaped children's (utime+stime, cutime+cstime)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    own = (int(fields[11]) + int(fields[12])) / _TICK
-    return own, (int(fields[13]) + int(fields[14])) / _TICK
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (fields[1] is the parent's pid)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _seconds(fields: list[str], first: int) -> float:
+    """Two adjacent clock-tick fields of a stat line, summed, in seconds."""
+    return (int(fields[first]) + int(fields[first + 1])) / _TICK
 
 
 def server_cpu(data: Path) -> float:
     """CPU seconds used so far by a PostgreSQL server: the postmaster, its live processes and
     the backends it has reaped (a backend's time moves to the postmaster's children's time)."""
     postmaster = int((data / "postmaster.pid").read_text().split()[0])
-    own, reaped = _proc_cpu(postmaster)
-    total = own + reaped
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    fields = _stat(postmaster)
+    total = _seconds(fields, 11) + _seconds(fields, 13)  # utime+stime, cutime+cstime
+    for folder in Path("/proc").glob("[0-9]*"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = _stat(folder.name)
             if int(fields[1]) == postmaster:
-                total += _proc_cpu(int(stat.parent.name))[0]
+                total += _seconds(fields, 11)
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
     return total
@@ -429,7 +432,7 @@ def _bench_pg(folder: Path, rows: int, seed: int, bad_rate: float) -> None:
             f" \\copy (target <= 2x), {secs / bare:.2f}x bare \\copy"
             f"  peak RSS {float(str(run['peak_mib'])):6.1f} MiB  | {run['line']}"
         )
-    print(f"{'keyed':<10} {meters['keyed'].line(keyed)}  (psql \\copy; CREATE TABLE included)")
+    print(f"{'keyed':<10} {meters['keyed'].line(keyed)}  (psql \\copy, its new database included)")
     for name, run in (("import", first), ("re-import", second)):
         print(f"{name:<10} {meters[name].line(float(str(run['seconds'])))}  (start-up included)")
     print(f"machine    {_load()} (after)")
